@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+// Swift 6 language mode (strict concurrency) for every target.
+import PackageDescription
+
+// Where each executable's bytes come from (see DESIGN.md "Layout"): executables → I/O → core.
+// BootHoldSystem is libc only; libmount and libsystemd sit in their own targets so that an
+// executable links only the C libraries it calls.
+let package = Package(
+    name: "boothold",
+    products: [
+        .executable(name: "boothold-generator", targets: ["boothold-generator"]),
+        .executable(name: "boothold-hold", targets: ["boothold-hold"]),
+        .executable(name: "boothold-finalize", targets: ["boothold-finalize"]),
+    ],
+    targets: [
+        // C libraries (module maps only).
+        .systemLibrary(name: "CMount", pkgConfig: "mount", providers: [.apt(["libmount-dev"])]),
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        // GNU/Linux-only syscalls and constants the Glibc overlay does not expose.
+        .target(name: "CBootHold"),
+
+        // Pure: profiles, configuration, kernel command line, evidence → decision, unit text.
+        .target(name: "BootHoldCore"),
+        // The only I/O, libc only: descriptors, root-prefixed reads, logging, atomic output,
+        // signals, notify, inotify, locks, spawning.
+        .target(name: "BootHoldSystem", dependencies: ["BootHoldCore", "CBootHold"]),
+        // The generator's view of the machine: mount tables and fstab through libmount.
+        .target(name: "BootHoldMachine", dependencies: ["BootHoldCore", "BootHoldSystem", "CMount"]),
+        // Structured journal records through libsystemd (boothold-finalize only).
+        .target(name: "BootHoldJournal", dependencies: ["BootHoldSystem", "CSystemd"]),
+
+        .executableTarget(name: "boothold-generator",
+                          dependencies: ["BootHoldCore", "BootHoldSystem", "BootHoldMachine"]),
+        .executableTarget(name: "boothold-hold", dependencies: ["BootHoldCore", "BootHoldSystem"]),
+        .executableTarget(name: "boothold-finalize",
+                          dependencies: ["BootHoldCore", "BootHoldSystem", "BootHoldJournal"]),
+
+        .testTarget(name: "BootHoldCoreTests", dependencies: ["BootHoldCore"]),
+        .testTarget(name: "GeneratorTests", dependencies: ["BootHoldCore", "BootHoldSystem", "BootHoldMachine"]),
+        .testTarget(name: "HoldTests", dependencies: ["BootHoldCore"]),
+        .testTarget(name: "FinalizeTests", dependencies: ["BootHoldCore"]),
+    ]
+)

