@@ -29,11 +29,16 @@ let package = Package(
         // Structured journal records through libsystemd (boothold-finalize only).
         .target(name: "BootHoldJournal", dependencies: ["BootHoldSystem", "CSystemd"]),
 
-        .executableTarget(name: "boothold-generator",
-                          dependencies: ["BootHoldCore", "BootHoldSystem", "BootHoldMachine"]),
-        .executableTarget(name: "boothold-hold", dependencies: ["BootHoldCore", "BootHoldSystem"]),
-        .executableTarget(name: "boothold-finalize",
-                          dependencies: ["BootHoldCore", "BootHoldSystem", "BootHoldJournal"]),
+        // Each tool's command (arguments → check the world → act) is a library, so the same code
+        // serves a standalone executable and a multi-call binary.
+        .target(name: "GeneratorTool", dependencies: ["BootHoldCore", "BootHoldSystem", "BootHoldMachine"]),
+        .target(name: "HoldTool", dependencies: ["BootHoldCore", "BootHoldSystem"]),
+        .target(name: "FinalizeTool", dependencies: ["BootHoldCore", "BootHoldSystem", "BootHoldJournal"]),
+
+        // Thin executables: one call each.
+        .executableTarget(name: "boothold-generator", dependencies: ["GeneratorTool"]),
+        .executableTarget(name: "boothold-hold", dependencies: ["HoldTool"]),
+        .executableTarget(name: "boothold-finalize", dependencies: ["FinalizeTool"]),
 
         .testTarget(name: "BootHoldCoreTests", dependencies: ["BootHoldCore"]),
         .testTarget(name: "GeneratorTests", dependencies: ["BootHoldCore", "BootHoldSystem", "BootHoldMachine"]),

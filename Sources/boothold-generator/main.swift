@@ -1,1 +1,6 @@
-print("not yet")
+#if canImport(Glibc)
+import Glibc
+#endif
+import GeneratorTool
+
+exit(GeneratorTool.main(CommandLine.arguments))

@@ -1,1 +1,6 @@
-print("not yet")
+#if canImport(Glibc)
+import Glibc
+#endif
+import HoldTool
+
+exit(HoldTool.main(CommandLine.arguments))

@@ -1,0 +1,7 @@
+/// `boothold-hold`: see its man page.
+public enum HoldTool {
+    /// Runs the command with `arguments` (argv, including argv[0]) and returns the exit status.
+    public static func main(_ arguments: [String]) -> Int32 {
+        return 0
+    }
+}
