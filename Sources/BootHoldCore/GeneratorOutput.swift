@@ -39,9 +39,19 @@ public struct GeneratorOutput: Sendable, Equatable {
     /// Every message, in order: guard-clause reasons, configuration warnings, one info line
     /// per profile with its decision.
     public var diagnostics: [Diagnostic]
-    public init(files: [GeneratedFile] = [], links: [GeneratedLink] = [], diagnostics: [Diagnostic] = []) {
+    /// Per profile: paired, plain or skipped, and the evidence per path that decided it.
+    public var decisions: [ProfileDecision]
+    public init(
+        files: [GeneratedFile] = [], links: [GeneratedLink] = [], diagnostics: [Diagnostic] = [],
+        decisions: [ProfileDecision] = []
+    ) {
         self.files = files
         self.links = links
         self.diagnostics = diagnostics
+        self.decisions = decisions
     }
+
+    /// What `boothold-generator --explain` prints: per profile and path the decision and its
+    /// evidence, then every file's full text and every link.
+    public func explanation() -> String { "" }
 }

@@ -1,0 +1,3 @@
+public enum MountPath {
+    public static func normalize(_ raw: String) -> String? { raw }
+}
