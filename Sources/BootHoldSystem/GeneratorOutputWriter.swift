@@ -1,0 +1,144 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import BootHoldCore
+import CBootHold
+
+/// Applies a decided `GeneratorOutput` to the generator's normal directory.
+///
+/// PID 1 keeps whatever a failed generator left behind (systemd.generator(7)), so a unit must
+/// appear complete or not at all: each file is written unnamed (O_TMPFILE) and only then linked
+/// to its name, which also never follows or replaces an existing name. Independent items keep
+/// going; every failure is returned, the first one is what the caller reports.
+public struct GeneratorOutputWriter {
+    public let logger: Logger
+
+    public init(logger: Logger) {
+        self.logger = logger
+    }
+
+    /// Writes every file, then every link. Returns the error messages (empty on success).
+    public func write(_ output: GeneratorOutput, into directory: String) -> [String] {
+        let root: FileDescriptor
+        do {
+            root = try FileDescriptor.open(directory, flags: O_RDONLY | O_DIRECTORY)
+        } catch {
+            return [report("Failed to open output directory '\(directory)': \(reason(error))")]
+        }
+        defer { root.close() }
+
+        var errors: [String] = []
+        for file in output.files {
+            let path = "\(directory)/\(file.relativePath)"
+            do {
+                try inParent(of: file.relativePath, under: root) { parent, name in
+                    try createFile(name, contents: file.contents, in: parent, displayPath: path)
+                }
+                logger.debug("Wrote \(path).")
+            } catch {
+                errors.append(report("Failed to create unit file '\(path)': \(reason(error))"))
+            }
+        }
+        for link in output.links {
+            let path = "\(directory)/\(link.relativePath)"
+            do {
+                try inParent(of: link.relativePath, under: root) { parent, name in
+                    try createLink(name, target: link.target, in: parent, displayPath: path)
+                }
+            } catch {
+                errors.append(report("Failed to create symlink '\(path)': \(reason(error))"))
+            }
+        }
+        return errors
+    }
+
+    private func report(_ message: String) -> String {
+        logger.error(message)
+        return message
+    }
+
+    private func reason(_ error: any Error) -> String {
+        if let error = error as? SystemCallError { return error.errno.description }
+        if let error = error as? OutputPathError { return error.description }
+        return "\(error)"
+    }
+
+    /// Opens (creating with 0755 as needed) each parent directory of `relativePath` without
+    /// following symlinks, then runs `body` with the innermost one and the final name.
+    private func inParent(
+        of relativePath: String, under root: FileDescriptor, _ body: (FileDescriptor, String) throws -> Void
+    ) throws {
+        let components = relativePath.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard let name = components.last, components.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." }) else {
+            throw OutputPathError(description: "not a plain relative path")
+        }
+        var opened: [FileDescriptor] = []
+        defer { opened.forEach { $0.close() } }
+        var parent = root
+        for component in components.dropLast() {
+            let made = mkdirat(parent.rawValue, component, 0o755)
+            if made != 0 && errno != EEXIST {
+                throw SystemCallError("mkdir", path: component, errno: .current)
+            }
+            // O_NOFOLLOW: a symlink planted where a directory belongs is refused (ELOOP), never followed.
+            parent = try FileDescriptor.open(component, flags: O_RDONLY | O_DIRECTORY | O_NOFOLLOW, relativeTo: parent)
+            opened.append(parent)
+        }
+        try body(parent, name)
+    }
+
+    private func createFile(_ name: String, contents: String, in parent: FileDescriptor, displayPath: String) throws {
+        let unnamed = cbh_open_tmpfile(parent.rawValue, 0o644)
+        guard unnamed >= 0 else {
+            // File systems without O_TMPFILE: exclusive create, and remove the name again if
+            // the contents could not be written completely.
+            let error = Errno.current
+            logger.debug("O_TMPFILE not available for '\(displayPath)' (\(error)), writing in place.")
+            try createFileInPlace(name, contents: contents, in: parent)
+            return
+        }
+        let fd = FileDescriptor(rawValue: unnamed)
+        try fd.closeAfter {
+            try fd.writeAll(contents)
+            _ = try retryingInterrupts("link", path: name) { cbh_link_tmpfile(fd.rawValue, parent.rawValue, name) }
+        }
+    }
+
+    private func createFileInPlace(_ name: String, contents: String, in parent: FileDescriptor) throws {
+        let fd = try FileDescriptor.open(
+            name, flags: O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode: 0o644, relativeTo: parent)
+        try fd.closeAfter {
+            do {
+                try fd.writeAll(contents)
+            } catch {
+                unlinkat(parent.rawValue, name, 0)
+                throw error
+            }
+        }
+    }
+
+    private func createLink(_ name: String, target: String, in parent: FileDescriptor, displayPath: String) throws {
+        do {
+            try SymbolicLink.create(name, pointingAt: target, in: parent)
+            logger.debug("Linked \(displayPath) → \(target).")
+        } catch let error as SystemCallError where error.errno == .fileExists {
+            // Another generator may already have hooked up a unit of the same name, e.g.
+            // ostree-system-generator's multi-user.target.wants/ostree-finalize-staged.path
+            // pointing at /usr/lib/systemd/system/…: systemd resolves the link by its name,
+            // so that link already means what ours would.
+            guard let existing = try? SymbolicLink.target(of: name, relativeTo: parent),
+                  existing == target || lastComponent(existing) == lastComponent(target)
+            else { throw error }
+            logger.debug("Link \(displayPath) already exists (→ \(existing)), keeping it.")
+        }
+    }
+
+    private func lastComponent(_ path: String) -> Substring {
+        path.split(separator: "/").last ?? Substring(path)
+    }
+}
+
+/// A relative output path the writer refuses to resolve.
+struct OutputPathError: Error, CustomStringConvertible {
+    var description: String
+}

@@ -1,0 +1,76 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The directory every generator input is read under: `/` on a real machine, a fixture tree
+/// in tests (`BOOTHOLD_ROOT`, like zram-generator's `ZRAM_GENERATOR_ROOT`). All reads of the
+/// generator go through one value of this type, so no literal `/proc/...` hides in the logic.
+public struct MachineRoot: Sendable, Equatable {
+    /// Absolute, without a trailing slash; empty for `/`.
+    public let prefix: String
+
+    public init(_ directory: String) {
+        var trimmed = directory
+        while trimmed.hasSuffix("/") { trimmed.removeLast() }
+        self.prefix = trimmed
+    }
+
+    /// `BOOTHOLD_ROOT`, or `/`.
+    public static func fromEnvironment() -> MachineRoot {
+        guard let value = Environment.value("BOOTHOLD_ROOT"), !value.isEmpty else { return MachineRoot("/") }
+        return MachineRoot(value)
+    }
+
+    public var isHostRoot: Bool { prefix.isEmpty }
+
+    /// The host path of `absolutePath` on the machine (`/etc/fstab` → `ROOT/etc/fstab`).
+    public func hostPath(_ absolutePath: String) -> String {
+        prefix + (absolutePath.hasPrefix("/") ? absolutePath : "/" + absolutePath)
+    }
+
+    /// The file's bytes, at most `limit` (more is an error naming the file).
+    public func readFile(_ absolutePath: String, limit: Int = 16 << 20) throws -> [UInt8] {
+        try Self.readHostFile(hostPath(absolutePath), limit: limit)
+    }
+
+    /// Like `readFile`, but nil when the file does not exist.
+    public func readFileIfPresent(_ absolutePath: String, limit: Int = 16 << 20) throws -> [UInt8]? {
+        do {
+            return try readFile(absolutePath, limit: limit)
+        } catch let error as SystemCallError where error.errno == .noSuchFileOrDirectory || error.errno == .notDirectory {
+            return nil
+        }
+    }
+
+    /// lstat of the machine's path; nil when missing.
+    public func status(_ absolutePath: String, symlinks: SymlinkResolution = .notFollowed) throws -> FileStatus? {
+        try FileStatus.ifPresent(hostPath(absolutePath), symlinks: symlinks)
+    }
+
+    /// Whether something (anything, even a dangling symlink) exists at the path.
+    public func exists(_ absolutePath: String) throws -> Bool {
+        try status(absolutePath) != nil
+    }
+
+    /// The names in a directory of the machine; a missing directory is empty.
+    public func directoryNames(_ absolutePath: String) throws -> [String] {
+        try DirectoryListing.namesIfPresent(at: hostPath(absolutePath))
+    }
+
+    /// The target of a symlink of the machine, as stored (not re-rooted).
+    public func linkTarget(_ absolutePath: String) throws -> String {
+        try SymbolicLink.target(of: hostPath(absolutePath))
+    }
+
+    /// Reads a host path (not re-rooted: `SYSTEMD_FSTAB`, `/proc/self/exe`, `/dev/kmsg`).
+    public static func readHostFile(_ path: String, limit: Int = 16 << 20) throws -> [UInt8] {
+        let fd = try FileDescriptor.open(path, flags: O_RDONLY | O_NOCTTY)
+        return try fd.closeAfter {
+            do {
+                return try fd.readAll(limit: limit)
+            } catch let error as SystemCallError {
+                throw SystemCallError(error.operation, path: path, errno: error.errno)
+            }
+        }
+    }
+}
