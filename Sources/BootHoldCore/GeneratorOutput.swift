@@ -50,8 +50,4 @@ public struct GeneratorOutput: Sendable, Equatable {
         self.diagnostics = diagnostics
         self.decisions = decisions
     }
-
-    /// What `boothold-generator --explain` prints: per profile and path the decision and its
-    /// evidence, then every file's full text and every link.
-    public func explanation() -> String { "" }
 }

@@ -1,7 +1,136 @@
+/// The generator's whole decision: a snapshot of the machine in, files, links, decisions
+/// and log lines out. No I/O.
 public enum GeneratorPlanner {
     /// Every path the reader must probe (unit states, mount point states): profiles' Paths plus /boot and /efi.
-    public static func pathsToProbe(_ profiles: [StagedProfile]) -> [String] { ["/boot", "/efi"] }
+    public static func pathsToProbe(_ profiles: [StagedProfile]) -> [String] {
+        var paths: [String] = []
+        for path in profiles.flatMap(\.paths) + ["/boot", "/efi"] where !paths.contains(path) {
+            paths.append(path)
+        }
+        return paths
+    }
+
     public static func plan(_ snapshot: MachineSnapshot, libexecDirectory: String) -> GeneratorOutput {
-        GeneratorOutput()
+        var output = GeneratorOutput()
+        func log(_ level: LogLevel, _ message: String) { output.diagnostics.append(Diagnostic(level, message)) }
+
+        // Guard clauses, each ending the run with one line saying why.
+        guard !snapshot.inInitrd else {
+            log(.debug, "In the initrd, exiting.")
+            return output
+        }
+        var commandLine: KernelCommandLine? = nil
+        switch snapshot.kernelCommandLine {
+        case .value(let raw):
+            commandLine = KernelCommandLine(parsing: raw, inInitrd: false)
+        case .unreadable(let reason):
+            log(.warning, "Cannot read the kernel command line (\(reason)); boothold= and boothold.hold= are not honoured and automounts are assumed where it matters.")
+        }
+        if let commandLine {
+            let (enabled, invalid) = commandLine.boolean(of: "boothold")
+            for value in invalid { log(.warning, "Invalid boothold=\(Display.escaped(value)) on the kernel command line, ignoring.") }
+            guard enabled != false else {
+                log(.debug, "Disabled by boothold= on the kernel command line, exiting.")
+                return output
+            }
+        }
+
+        let configuration = ProfileConfiguration.evaluate(snapshot.configuration)
+        output.diagnostics += configuration.diagnostics
+        output.decisions += configuration.skipped.map {
+            ProfileDecision(name: $0.name, decision: .skipped(reason: $0.reason), reason: $0.reason, paths: [])
+        }
+        guard !configuration.profiles.isEmpty else {
+            log(.debug, "No usable profiles configured, exiting.")
+            return output
+        }
+        var libexec = libexecDirectory
+        while libexec.count > 1, libexec.hasSuffix("/") { libexec.removeLast() }
+        guard MountPath.normalize(libexec) != nil else {
+            log(.error, "Helper directory '\(Display.escaped(libexecDirectory))' is not a normalized absolute path without control characters, exiting.")
+            return output
+        }
+
+        let override = holdOverride(commandLine, log: log)
+        let prediction = AutomountPrediction(snapshot: snapshot, commandLine: commandLine)
+        for profile in configuration.profiles {
+            plan(profile, override: override, prediction: prediction, libexec: libexec, snapshot: snapshot, into: &output)
+        }
+        return output
+    }
+
+    /// `boothold.hold=auto|yes|no`: overrides every profile's Hold=; the last valid one wins.
+    private static func holdOverride(_ commandLine: KernelCommandLine?, log: (LogLevel, String) -> Void) -> HoldPolicy? {
+        var override: HoldPolicy? = nil
+        for value in commandLine?.values(of: "boothold.hold") ?? [] {
+            guard case .assigned(let text) = value, let policy = HoldPolicy(rawValue: text) else {
+                let shown = if case .assigned(let text) = value { "=" + text } else { "" }
+                log(.warning, "Invalid boothold.hold\(Display.escaped(shown)) on the kernel command line (expected auto, yes or no), ignoring.")
+                continue
+            }
+            override = policy
+        }
+        return override
+    }
+
+    private static func plan(
+        _ profile: StagedProfile, override: HoldPolicy?, prediction: AutomountPrediction, libexec: String,
+        snapshot: MachineSnapshot, into output: inout GeneratorOutput
+    ) {
+        let policy = override ?? profile.hold
+        let policySource = override != nil ? "boothold.hold=\(policy.rawValue) on the kernel command line" : "Hold=\(policy.rawValue)"
+        let paths = profile.paths.map { PathDecision(path: $0, evidence: prediction.evidence(for: $0)) }
+
+        let paired: Bool
+        let reason: String
+        switch policy {
+        case .yes:
+            (paired, reason) = (true, policySource)
+        case .no:
+            (paired, reason) = (false, policySource)
+        case .auto:
+            if let first = paths.first(where: { $0.evidence.needsHold }) {
+                paired = true
+                reason = "\(Display.escaped(first.path)) will be an automount (\(Display.escaped(first.evidence.reason)))"
+            } else {
+                paired = false
+                reason = "no path will be an automount"
+            }
+            for path in paths {
+                guard case .unreadable = path.evidence else { continue }
+                output.diagnostics.append(Diagnostic(.warning, "\(profile.name): \(Display.escaped(path.path)): \(Display.escaped(path.evidence.reason)), holding to be safe."))
+            }
+        }
+        let decision = ProfileDecision(name: profile.name, decision: paired ? .paired : .plain, reason: reason, paths: paths)
+
+        let units = ProfileUnits(profile: profile, decision: decision, libexecDirectory: libexec)
+        var files = [GeneratedFile(relativePath: units.finalizeName, contents: units.finalizeUnit(paired: paired).render())]
+        var links: [GeneratedLink] = []
+        if paired { files.append(GeneratedFile(relativePath: units.holdName, contents: units.holdUnit().render())) }
+        if profile.trigger == .path {
+            files.append(GeneratedFile(relativePath: units.pathName, contents: units.pathUnit().render()))
+            links.append(GeneratedLink(relativePath: "multi-user.target.wants/" + units.pathName, target: "../" + units.pathName))
+        }
+        var debugLines: [String] = []
+        if let template = snapshot.reportTemplate {
+            // systemd.generator(7): hook up shipped (template) units with links, not copies.
+            links.append(GeneratedLink(relativePath: "multi-user.target.wants/boothold-report@\(profile.name).service", target: template))
+        } else {
+            debugLines.append("\(profile.name): boothold-report@.service not found in the unit path, no report link.")
+        }
+
+        // Two profiles must not write the same name (e.g. [a-hold] and [a] paired).
+        let taken = Set(output.files.map(\.relativePath) + output.links.map(\.relativePath))
+        if let clash = (files.map(\.relativePath) + links.map(\.relativePath)).first(where: { taken.contains($0) }) {
+            let why = "\(clash) is already written by another profile"
+            output.diagnostics.append(Diagnostic(.error, "\(profile.name): \(why), skipping profile."))
+            output.decisions.append(ProfileDecision(name: profile.name, decision: .skipped(reason: why), reason: why, paths: paths))
+            return
+        }
+        output.files += files
+        output.links += links
+        output.decisions.append(decision)
+        for line in debugLines { output.diagnostics.append(Diagnostic(.debug, line)) }
+        output.diagnostics.append(Diagnostic(.info, "\(profile.name): \(decision.summary)"))
     }
 }

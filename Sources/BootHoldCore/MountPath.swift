@@ -1,3 +1,31 @@
+/// Mount point paths as systemd compares them.
 public enum MountPath {
-    public static func normalize(_ raw: String) -> String? { raw }
+    /// The normalized form of an absolute path (`//boot/` → `/boot`), or nil when it is
+    /// relative, has `.` or `..` components, a component longer than 255 bytes, or control
+    /// characters (which no unit setting can carry).
+    public static func normalize(_ raw: String) -> String? {
+        guard raw.hasPrefix("/"), !raw.unicodeScalars.contains(where: isControl) else { return nil }
+        let components = raw.split(separator: "/")
+        guard components.allSatisfy({ $0 != "." && $0 != ".." && $0.utf8.count <= 255 }) else { return nil }
+        return "/" + components.joined(separator: "/")
+    }
+
+    /// An fstab target the way systemd-fstab-generator simplifies it (path_simplify(): `.`
+    /// components dropped, slashes collapsed), or nil when it is not an absolute path or has
+    /// `..` (which unit_name_from_path() refuses).
+    static func simplifyFstabTarget(_ raw: String) -> String? {
+        guard raw.hasPrefix("/") else { return nil }
+        let components = raw.split(separator: "/").filter { $0 != "." }
+        guard !components.contains("..") else { return nil }
+        return "/" + components.joined(separator: "/")
+    }
+
+    /// Whether `path` is `prefix` or lies below it (component-wise: `/bootx` is not under `/boot`).
+    static func isAtOrUnder(_ path: String, _ prefix: String) -> Bool {
+        path == prefix || prefix == "/" || path.hasPrefix(prefix + "/")
+    }
+
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || scalar.value == 0x7F
+    }
 }

@@ -1,21 +1,24 @@
-/// Why a path is, or is not, expected to be an automount (DESIGN.md rules 1–4, in order).
+/// Why a path is, or is not, expected to be an automount (DESIGN.md "Will a path be an
+/// automount?", rules 1–4 in order; the first that decides is kept).
 public enum AutomountEvidence: Sendable, Equatable {
-    /// Rule 1: mountinfo lists an autofs entry at the path.
+    /// Rule 1: mountinfo lists an autofs entry at the path (the daemon-reload case).
     case autofsMounted
-    /// Rule 2: an enabled `<escaped path>.automount` unit, found at `unitPath`, pulled in by `link`.
-    case automountUnitEnabled(unitPath: String, pulledInBy: String)
-    /// Rule 2: the `.automount` unit is masked at `unitPath`: no automount at all.
-    case automountUnitMasked(unitPath: String)
-    /// Rule 3: fstab (or `systemd.mount-extra=`) asks for an automount.
+    /// Rule 2: `unit` exists at `unitPath` and `pulledInBy` (a `.wants/`/`.requires/` link) enables it.
+    case automountUnitEnabled(unit: String, unitPath: String, pulledInBy: String)
+    /// Rule 2: `unit` is masked at `unitPath`; a mask also hides fstab's and gpt-auto's units
+    /// of that name, so there is no automount at all.
+    case automountUnitMasked(unit: String, unitPath: String)
+    /// Rule 3: an fstab line (or a `systemd.mount-extra=` item) with `option`.
     case fstabAutomount(source: String, option: String)
-    /// Rule 4: systemd-gpt-auto-generator will automount the ESP here.
+    /// Rule 4: systemd-gpt-auto-generator will automount the EFI System Partition here.
     case gptAutoESP
-    /// An input a rule needed could not be read: hold to be safe.
-    case unreadable(input: String)
-    /// No rule matched.
+    /// An input a rule needed could not be read; treated as an automount (holding is cheap,
+    /// a missing hold loses an update).
+    case unreadable(input: String, reason: String)
+    /// No rule matched; `reason` says what was checked.
     case none(reason: String)
 
-    /// Whether this evidence says the path will be an automount (or must be treated as one).
+    /// Whether this evidence makes the path count as an automount.
     public var needsHold: Bool {
         switch self {
         case .autofsMounted, .automountUnitEnabled, .fstabAutomount, .gptAutoESP, .unreadable: true
@@ -23,8 +26,25 @@ public enum AutomountEvidence: Sendable, Equatable {
         }
     }
 
-    /// The reason text written into the unit header and `--explain`.
-    public var reason: String { "" }
+    /// The reason text written into the unit header, the log and `--explain`.
+    public var reason: String {
+        switch self {
+        case .autofsMounted:
+            "autofs is mounted there (/proc/self/mountinfo)"
+        case .automountUnitEnabled(let unit, let unitPath, let link):
+            "\(unit) is enabled (\(unitPath), pulled in by \(link))"
+        case .automountUnitMasked(let unit, let unitPath):
+            "\(unit) is masked (\(unitPath)), so there is no automount at all"
+        case .fstabAutomount(let source, let option):
+            "\(source) \(option)"
+        case .gptAutoESP:
+            "systemd-gpt-auto-generator will automount the ESP (LoaderDevicePartUUID set, no fstab entry at or under /boot or /efi)"
+        case .unreadable(let input, let reason):
+            "cannot read \(input) (\(reason)), treated as an automount"
+        case .none(let reason):
+            reason
+        }
+    }
 }
 
 /// What the generator decided for one path of a profile.
@@ -35,6 +55,12 @@ public struct PathDecision: Sendable, Equatable {
         self.path = path
         self.evidence = evidence
     }
+
+    /// `/boot: will be an automount: fstab x-systemd.automount (/etc/fstab)`.
+    public var summary: String {
+        let verdict = evidence.needsHold ? "will be an automount" : "no automount"
+        return "\(Display.escaped(path)): \(verdict): \(Display.escaped(evidence.reason))"
+    }
 }
 
 /// What the generator writes for a profile.
@@ -43,7 +69,7 @@ public enum HoldDecision: Sendable, Equatable {
     case paired
     /// Finalize unit only.
     case plain
-    /// Nothing (the profile is invalid); `reason` says why.
+    /// Nothing (the profile is invalid or clashes); `reason` says why.
     case skipped(reason: String)
 }
 
@@ -51,7 +77,7 @@ public enum HoldDecision: Sendable, Equatable {
 public struct ProfileDecision: Sendable, Equatable {
     public var name: String
     public var decision: HoldDecision
-    /// Why the decision was taken (e.g. "Hold=yes", "/boot will be an automount (fstab x-systemd.automount)").
+    /// Why the decision was taken (e.g. "Hold=yes", "/boot will be an automount (…)").
     public var reason: String
     public var paths: [PathDecision]
     public init(name: String, decision: HoldDecision, reason: String, paths: [PathDecision]) {
@@ -59,5 +85,14 @@ public struct ProfileDecision: Sendable, Equatable {
         self.decision = decision
         self.reason = reason
         self.paths = paths
+    }
+
+    /// `paired with NAME-hold.service: …`, `plain (no hold): …`, `skipped: …`.
+    public var summary: String {
+        switch decision {
+        case .paired: "paired with \(name)-hold.service: \(reason)"
+        case .plain: "plain, no hold: \(reason)"
+        case .skipped(let why): "skipped: \(why)"
+        }
     }
 }

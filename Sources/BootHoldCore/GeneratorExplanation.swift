@@ -1,0 +1,23 @@
+extension GeneratorOutput {
+    /// What `boothold-generator --explain` prints: per profile and path the decision and its
+    /// evidence, then every file's full text and every link.
+    public func explanation() -> String {
+        var text = ""
+        if decisions.isEmpty {
+            text += "No profiles planned.\n"
+            for diagnostic in diagnostics { text += "  " + diagnostic.message + "\n" }
+        }
+        for decision in decisions {
+            text += "\(decision.name): \(decision.summary)\n"
+            for path in decision.paths { text += "  " + path.summary + "\n" }
+        }
+        for file in files {
+            text += "\n==> \(file.relativePath) <==\n" + file.contents
+        }
+        if !links.isEmpty { text += "\n" }
+        for link in links {
+            text += "==> \(link.relativePath) -> \(link.target)\n"
+        }
+        return text
+    }
+}

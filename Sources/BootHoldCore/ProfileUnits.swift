@@ -1,0 +1,101 @@
+/// The units of one profile (DESIGN.md "Generated units"), built from typed values.
+struct ProfileUnits {
+    var profile: StagedProfile
+    var decision: ProfileDecision
+    /// Directory of boothold-hold and boothold-finalize, without a trailing slash.
+    var libexecDirectory: String
+
+    var finalizeName: String { profile.name + ".service" }
+    var holdName: String { profile.name + "-hold.service" }
+    var pathName: String { profile.name + ".path" }
+
+    /// The comment lines every file of the profile starts with: one per path, then the decision.
+    private var header: [String] {
+        decision.paths.map(\.summary) + ["Decision: " + Display.escaped(decision.summary)]
+    }
+
+    /// `[Unit]` lines every unit of the profile shares.
+    private func commonUnitLines(description: String) -> [UnitLine] {
+        var lines: [UnitLine] = [
+            .setting("Description", .text(description)),
+            .setting("Documentation", .word("man:boothold-generator(8)")),
+        ]
+        if let source = profile.sources.first { lines.append(.setting("SourcePath", .path(source))) }
+        if let condition = profile.condition { lines.append(.setting("ConditionPathExists", .path(condition))) }
+        return lines
+    }
+
+    /// The deadline boothold-finalize gives the command: TimeoutSec minus 10 s (half of it
+    /// under 20 s), so that boothold, not systemd's SIGABRT at TimeoutStopSec=, ends an
+    /// overrunning command and records why.
+    static func commandDeadline(_ timeout: TimeSpan) -> TimeSpan {
+        guard !timeout.isInfinite else { return .infinity }
+        if timeout < .seconds(20) { return TimeSpan(microseconds: timeout.microseconds / 2) }
+        return TimeSpan(microseconds: timeout.microseconds - 10_000_000)
+    }
+
+    func finalizeUnit(paired: Bool) -> UnitFile {
+        var unit = commonUnitLines(description: profile.description)
+        unit += [
+            // ostree 2026.4's placement (reference/ostree-finalize.md §1.1): very early at
+            // start, so it is stopped very late, after nearly everything that writes /etc.
+            .setting("DefaultDependencies", .boolean(false)),
+            .setting("RequiresMountsFor", .pathList(profile.paths)),
+            .setting("After", .unitNames(["local-fs.target"])),
+            .setting("Before", .unitNames(["basic.target", "final.target"])),
+            // Stops before journald leaves /var, so the outcome reaches the persistent journal.
+            .setting("After", .unitNames(["systemd-journal-flush.service"])),
+            .setting("Conflicts", .unitNames(["final.target"])),
+        ]
+        if paired {
+            // Started together; stopped in reverse, so the hold outlives the finalization.
+            unit += [
+                .setting("Wants", .unitNames([holdName])),
+                .setting("After", .unitNames([holdName])),
+            ]
+        }
+        var finalize: [String] = [libexecDirectory + "/boothold-finalize", "--name", profile.name, "--staged", profile.staged]
+        for path in profile.paths { finalize += ["--require", path] }
+        if let lock = profile.lockFile { finalize += ["--lock", lock] }
+        finalize += ["--timeout", ProfileUnits.commandDeadline(profile.timeout).description, "--"]
+        finalize += profile.finalize
+        let service: [UnitLine] = [
+            .setting("Type", .word("oneshot")),
+            .setting("RemainAfterExit", .boolean(true)),
+            .setting("TimeoutStopSec", .timeSpan(profile.timeout)),
+            .comment("ostree's sandboxing, kept: finalization must not write the running /etc"),
+            .comment("(/etc is not added to RequiresMountsFor=: only Paths= entries are)."),
+            .setting("ProtectHome", .boolean(true)),
+            .setting("ReadOnlyPaths", .pathList(["/etc"])),
+            .setting("ExecStop", .command(finalize)),
+        ]
+        return UnitFile(header: header, sections: [UnitSection("Unit", unit), UnitSection("Service", service)])
+    }
+
+    func holdUnit() -> UnitFile {
+        var unit = commonUnitLines(description: "Hold mount points for " + profile.description)
+        unit += [
+            .setting("DefaultDependencies", .boolean(false)),
+            .setting("RequiresMountsFor", .pathList(profile.paths)),
+            .setting("After", .unitNames(["local-fs.target"])),
+            .setting("Before", .unitNames(["basic.target", "final.target"])),
+        ]
+        let service: [UnitLine] = [
+            .comment("notify: ready only once every path is open and mounted, so the finalize unit"),
+            .comment("ordered after this one never starts while /boot can still expire."),
+            .setting("Type", .word("notify")),
+            .setting("NotifyAccess", .word("main")),
+            .comment("'+': no sandboxing and no private mount namespace; autofs only counts"),
+            .comment("openers in the root namespace as busy (https://github.com/ostreedev/ostree/issues/2543)."),
+            .setting("ExecStart", .command([libexecDirectory + "/boothold-hold", "--release-when-gone", profile.staged] + profile.paths, prefix: "+")),
+        ]
+        return UnitFile(header: header, sections: [UnitSection("Unit", unit), UnitSection("Service", service)])
+    }
+
+    func pathUnit() -> UnitFile {
+        let unit = commonUnitLines(description: "Watch for a staged deployment: " + profile.description)
+        // Unit= defaults to NAME.service.
+        let path: [UnitLine] = [.setting("PathExists", .path(profile.staged))]
+        return UnitFile(header: header, sections: [UnitSection("Unit", unit), UnitSection("Path", path)])
+    }
+}

@@ -1,0 +1,123 @@
+/// Checks one profile's settings and fills in the defaults. Every value must be representable
+/// in the unit settings it ends up in (reference/systemd-generators.md §4.2), so anything
+/// with control characters, relative paths or `.`/`..` components is refused here rather
+/// than half-escaped later.
+enum ProfileValidation {
+    enum Outcome {
+        case valid(StagedProfile)
+        /// Error messages, each naming the key and `file:line`, ending in "skipping profile.".
+        case invalid([String])
+    }
+
+    typealias Key = ProfileConfiguration.Key
+
+    /// Longest suffix the name gets: `boothold-report@NAME.service` (16 + 8 characters).
+    static let longestNameDecoration = "boothold-report@".utf8.count + ".service".utf8.count
+
+    static func validate(_ draft: ProfileConfiguration.Draft) -> Outcome {
+        var errors: [String] = []
+        let name = draft.name
+        let shownName = Display.escaped(name)
+        func fail(_ at: SourceLocation, _ text: String) {
+            errors.append("\(at): [\(shownName)] \(text), skipping profile.")
+        }
+
+        if !UnitName.isValidPrefix(name) {
+            fail(draft.firstSeen, "section name is not a valid unit name prefix (only A-Z a-z 0-9 : _ . - \\ allowed)")
+        } else if name.utf8.count + longestNameDecoration >= UnitName.maximumLength {
+            fail(draft.firstSeen, "section name is too long for a unit name")
+        }
+        for (key, at) in draft.undecodable {
+            fail(at, "\(Display.escaped(key))= is not valid UTF-8")
+        }
+
+        func setting(_ key: Key) -> (value: String, at: SourceLocation)? { draft.settings[key] }
+        func path(_ key: Key) -> String? {
+            guard let (value, at) = setting(key) else { return nil }
+            guard let normalized = MountPath.normalize(value) else {
+                fail(at, "\(key.rawValue)=\(Display.escaped(value)) is not a normalized absolute path without control characters")
+                return nil
+            }
+            return normalized
+        }
+
+        let staged = path(.staged)
+        if setting(.staged) == nil { fail(draft.firstSeen, "Staged= is not set") }
+
+        var finalize: [String] = []
+        if let (value, at) = setting(.finalize) {
+            do {
+                finalize = try SystemdWords.split(value, .command)
+                if let executable = finalize.first, MountPath.normalize(executable) == nil {
+                    fail(at, "Finalize=: the command \(Display.escaped(executable)) is not an absolute path")
+                } else if finalize.isEmpty {
+                    fail(at, "Finalize= has no command")
+                } else if finalize.contains(where: { $0.unicodeScalars.contains(where: MountPath.isControl) }) {
+                    fail(at, "Finalize= has an argument with control characters")
+                }
+            } catch let error as SystemdWords.SyntaxError {
+                fail(at, "Finalize=: \(error.message)")
+            } catch {
+                fail(at, "Finalize=: \(error)")
+            }
+        } else {
+            fail(draft.firstSeen, "Finalize= is not set")
+        }
+
+        var paths = ["/boot"]
+        if let (value, at) = setting(.paths) {
+            paths = []
+            do {
+                for word in try SystemdWords.split(value, .list) {
+                    guard let normalized = MountPath.normalize(word) else {
+                        fail(at, "Paths=: \(Display.escaped(word)) is not a normalized absolute path without control characters")
+                        continue
+                    }
+                    if !paths.contains(normalized) { paths.append(normalized) }
+                }
+            } catch let error as SystemdWords.SyntaxError {
+                fail(at, "Paths=: \(error.message)")
+            } catch {
+                fail(at, "Paths=: \(error)")
+            }
+        }
+
+        var hold = HoldPolicy.auto
+        if let (value, at) = setting(.hold) {
+            if let parsed = HoldPolicy(rawValue: value) { hold = parsed } else {
+                fail(at, "Hold=\(Display.escaped(value)) is not one of auto, yes, no")
+            }
+        }
+        var trigger = TriggerPolicy.path
+        if let (value, at) = setting(.trigger) {
+            if let parsed = TriggerPolicy(rawValue: value) { trigger = parsed } else {
+                fail(at, "Trigger=\(Display.escaped(value)) is not one of path, none")
+            }
+        }
+        var timeout = TimeSpan.seconds(300)
+        if let (value, at) = setting(.timeout) {
+            if let parsed = TimeSpan(parsing: value) {
+                // TimeoutStopSec=0 means "no timeout" to systemd.
+                timeout = parsed.microseconds == 0 ? .infinity : parsed
+            } else {
+                fail(at, "TimeoutSec=\(Display.escaped(value)) is not a time span")
+            }
+        }
+        let condition = path(.condition)
+        let lockFile = path(.lockFile)
+        var description = "Finalize staged deployment (\(name))"
+        if let (value, at) = setting(.description) {
+            if value.unicodeScalars.contains(where: { MountPath.isControl($0) && $0 != "\t" }) {
+                fail(at, "Description= has control characters")
+            }
+            description = value
+        }
+
+        guard errors.isEmpty, let staged else { return .invalid(errors) }
+        return .valid(
+            StagedProfile(
+                name: name, staged: staged, finalize: finalize, paths: paths, hold: hold,
+                condition: condition, trigger: trigger, timeout: timeout, lockFile: lockFile,
+                description: description, sources: draft.sources))
+    }
+}
