@@ -41,7 +41,8 @@ public enum UnitName {
     ]
 
     static func hashedLongName(_ name: String, type: String) -> String {
-        let hash = SipHash24.hash(Array(name.utf8), key: longNameHashKey)
+        // siphash24_string() hashes the terminating NUL too.
+        let hash = SipHash24.hash(Array(name.utf8) + [0], key: longNameHashKey)
         let hex = (0..<8).map { byteIndex -> String in
             let byte = UInt8(truncatingIfNeeded: hash >> (8 * UInt64(byteIndex)))
             return hexDigits(byte)

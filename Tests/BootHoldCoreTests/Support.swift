@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+
+@testable import BootHoldCore
+
+/// A machine as the planner sees it, built in small steps so a test names only what matters.
+struct Machine {
+    var commandLine = ""
+    var inInitrd = false
+    var inContainer = false
+    var mounts: Reading<[MountEntry]> = .value([
+        MountEntry(target: "/", fileSystemType: "ext4", source: "/dev/sda2"),
+        MountEntry(target: "/sysroot", fileSystemType: "ext4", source: "/dev/sda2"),
+    ])
+    var fstab: Reading<[FstabEntry]> = .value([])
+    var loader: Reading<Bool> = .value(false)
+    var units: [String: Reading<UnitFileState>] = [:]
+    var mountPoints: [String: Reading<MountPointState>] = [:]
+    var configuration: [ConfigurationFile] = [ConfigurationFile(path: "/usr/lib/boothold/boothold.conf", contents: Array(ostreeProfile.utf8))]
+    var reportTemplate: String? = nil
+
+    static let ostreeProfile = """
+        [ostree-finalize-staged]
+        Description=OSTree Finalize Staged Deployment
+        Staged=/run/ostree/staged-deployment
+        Finalize=/usr/bin/ostree admin finalize-staged
+        Paths=/sysroot /boot
+        Condition=/run/ostree-booted
+
+        """
+
+    func fstabLine(_ line: String) -> Machine {
+        var copy = self
+        let f = line.split(separator: " ").map(String.init)
+        var entries = copy.fstab.value ?? []
+        entries.append(FstabEntry(source: f[0], target: f[1], fileSystemType: f[2], options: f.count > 3 ? f[3] : "defaults"))
+        copy.fstab = .value(entries)
+        return copy
+    }
+
+    var snapshot: MachineSnapshot {
+        // Every probed path defaults to a populated directory and an absent automount unit.
+        let profiles = ProfileConfiguration.parse(configuration).profiles
+        var units = self.units
+        var points = self.mountPoints
+        for path in GeneratorPlanner.pathsToProbe(profiles) {
+            let unit = UnitName.fromPath(path, suffix: ".automount")!
+            if units[unit] == nil { units[unit] = .value(UnitFileState(definition: .absent, pulledInBy: [])) }
+            if points[path] == nil { points[path] = .value(.nonEmptyDirectory) }
+        }
+        return MachineSnapshot(
+            kernelCommandLine: .value(commandLine), inInitrd: inInitrd, inContainer: inContainer,
+            mounts: mounts, fstabPath: "/etc/fstab", fstab: fstab, loaderDevicePartUUID: loader,
+            automountUnits: units, mountPoints: points, configuration: configuration,
+            reportTemplate: reportTemplate)
+    }
+
+    func plan() -> GeneratorOutput {
+        GeneratorPlanner.plan(snapshot, libexecDirectory: "/usr/libexec/boothold")
+    }
+}
+
+extension GeneratorOutput {
+    func file(_ name: String) -> String? { files.first(where: { $0.relativePath == name })?.contents }
+    var fileNames: [String] { files.map(\.relativePath) }
+    func messages(_ level: LogLevel) -> [String] { diagnostics.filter { $0.level == level }.map(\.message) }
+}
+
+/// Runs a host program and returns its standard output (trailing newline removed) and status.
+@discardableResult
+func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> (output: String, error: String, status: Int32) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    if let environment { process.environment = environment }
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    var text = String(decoding: outData, as: UTF8.self)
+    if text.hasSuffix("\n") { text.removeLast() }
+    return (text, String(decoding: errData, as: UTF8.self), process.terminationStatus)
+}
+
+/// The host's systemd programs, which the tests use as the reference.
+enum Host {
+    static let systemdEscape = "/usr/bin/systemd-escape"
+    static let systemdAnalyze = "/usr/bin/systemd-analyze"
+    static let fstabGenerator = "/lib/systemd/system-generators/systemd-fstab-generator"
+}
+
+func temporaryDirectory() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("boothold-core-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
