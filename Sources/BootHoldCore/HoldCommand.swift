@@ -1,0 +1,79 @@
+/// What `boothold-hold` was asked to do, from its arguments:
+/// `boothold-hold [--release-when-gone FILE] PATH...`.
+public enum HoldCommand: Sendable, Equatable {
+    case hold(HoldRequest)
+    case help
+    case version
+}
+
+/// The mount points to keep busy and, optionally, the file whose removal ends the hold.
+public struct HoldRequest: Sendable, Equatable {
+    /// Absolute paths, in the order given (that is the order they are opened in).
+    public var paths: [String]
+    /// Absolute path of the "a deployment is staged" file (the profile's `Staged=`).
+    public var releaseWhenGone: String?
+
+    public init(paths: [String], releaseWhenGone: String? = nil) {
+        self.paths = paths
+        self.releaseWhenGone = releaseWhenGone
+    }
+}
+
+/// A command line that cannot be run, with the reason to print before the usage line.
+public struct HoldUsageError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let reason: String
+    public init(_ reason: String) { self.reason = reason }
+    public var description: String { reason }
+}
+
+extension HoldCommand {
+    public static let usage = "Usage: boothold-hold [--release-when-gone FILE] PATH..."
+
+    /// Parses the arguments after argv[0]. `--opt=value` and `--opt value` both work; `--`
+    /// ends the options. Paths must be absolute: the generator always writes them that way,
+    /// and a relative path would depend on the working directory systemd happens to give.
+    public static func parse(_ arguments: [String]) throws -> HoldCommand {
+        var paths: [String] = []
+        var releaseWhenGone: String?
+        var index = 0
+        var optionsEnded = false
+        while index < arguments.count {
+            let argument = arguments[index]
+            index += 1
+            if optionsEnded || !argument.hasPrefix("-") || argument == "-" {
+                paths.append(argument)
+                continue
+            }
+            switch argument {
+            case "--":
+                optionsEnded = true
+            case "-h", "--help":
+                return .help
+            case "--version":
+                return .version
+            case "--release-when-gone":
+                guard index < arguments.count else {
+                    throw HoldUsageError("--release-when-gone needs a FILE")
+                }
+                releaseWhenGone = arguments[index]
+                index += 1
+            default:
+                let prefix = "--release-when-gone="
+                guard argument.hasPrefix(prefix) else {
+                    throw HoldUsageError("unknown option '\(argument)'")
+                }
+                releaseWhenGone = String(argument.dropFirst(prefix.count))
+            }
+        }
+        guard !paths.isEmpty else { throw HoldUsageError("no PATH to hold") }
+        for path in paths where !path.hasPrefix("/") {
+            throw HoldUsageError("PATH '\(path)' is not absolute")
+        }
+        if let file = releaseWhenGone {
+            guard file.hasPrefix("/"), file != "/" else {
+                throw HoldUsageError("--release-when-gone FILE '\(file)' is not an absolute file path")
+            }
+        }
+        return .hold(HoldRequest(paths: paths, releaseWhenGone: releaseWhenGone))
+    }
+}

@@ -1,0 +1,107 @@
+#define _GNU_SOURCE
+#include "cboothold_hold.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+static int fill_set(sigset_t *set, const int *signals, size_t count) {
+    if (sigemptyset(set) < 0)
+        return -1;
+    for (size_t i = 0; i < count; i++)
+        if (sigaddset(set, signals[i]) < 0)
+            return -1;
+    return 0;
+}
+
+int cbh_block_signals(const int *signals, size_t count) {
+    sigset_t set;
+    if (fill_set(&set, signals, count) < 0)
+        return -1;
+    return sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
+int cbh_signalfd(const int *signals, size_t count) {
+    sigset_t set;
+    if (fill_set(&set, signals, count) < 0)
+        return -1;
+    return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+ssize_t cbh_signalfd_read(int fd, uint32_t *signal, uint32_t *sender_pid) {
+    struct signalfd_siginfo info;
+    ssize_t n = read(fd, &info, sizeof info);
+    if (n == (ssize_t) sizeof info) {
+        *signal = info.ssi_signo;
+        *sender_pid = info.ssi_pid;
+    }
+    return n;
+}
+
+int cbh_inotify_init(void) {
+    return inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+}
+
+int cbh_inotify_add_watch(int fd, const char *path, uint32_t mask) {
+    return inotify_add_watch(fd, path, mask);
+}
+
+int cbh_inotify_rm_watch(int fd, int watch) {
+    return inotify_rm_watch(fd, watch);
+}
+
+int cbh_inotify_event_at(const void *buffer, size_t length, size_t offset, int32_t *watch,
+                         uint32_t *mask, const char **name, size_t *next_offset) {
+    if (offset >= length || length - offset < sizeof(struct inotify_event))
+        return -1;
+    const struct inotify_event *event = (const void *) ((const char *) buffer + offset);
+    size_t size = sizeof(struct inotify_event) + event->len;
+    if (length - offset < size)
+        return -1;
+    *watch = event->wd;
+    *mask = event->mask;
+    *name = event->len > 0 ? event->name : NULL;
+    *next_offset = offset + size;
+    return 0;
+}
+
+const size_t cbh_inotify_buffer_size = 16 * (sizeof(struct inotify_event) + NAME_MAX + 1);
+
+const uint32_t cbh_IN_CREATE = IN_CREATE;
+const uint32_t cbh_IN_DELETE = IN_DELETE;
+const uint32_t cbh_IN_MOVED_FROM = IN_MOVED_FROM;
+const uint32_t cbh_IN_MOVED_TO = IN_MOVED_TO;
+const uint32_t cbh_IN_DELETE_SELF = IN_DELETE_SELF;
+const uint32_t cbh_IN_MOVE_SELF = IN_MOVE_SELF;
+const uint32_t cbh_IN_IGNORED = IN_IGNORED;
+const uint32_t cbh_IN_Q_OVERFLOW = IN_Q_OVERFLOW;
+const uint32_t cbh_IN_ONLYDIR = IN_ONLYDIR;
+const uint32_t cbh_IN_ISDIR = IN_ISDIR;
+
+int cbh_unix_datagram_socket(void) {
+    return socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+}
+
+ssize_t cbh_unix_sendto(int fd, const char *address, const void *message, size_t length) {
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    size_t n = strlen(address);
+    // sd_notify(3): a path, or "@" for the abstract namespace (no NUL terminator counted).
+    if (n < 2 || n > sizeof sa.sun_path || (address[0] != '/' && address[0] != '@')
+        || (address[0] == '/' && n == sizeof sa.sun_path)) {
+        errno = EINVAL;
+        return -1;
+    }
+    memcpy(sa.sun_path, address, n);
+    socklen_t size = (socklen_t) (offsetof(struct sockaddr_un, sun_path) + n);
+    if (address[0] == '@')
+        sa.sun_path[0] = '\0';
+    else
+        size += 1;  // the terminating NUL of a path
+    return sendto(fd, message, length, MSG_NOSIGNAL, (const struct sockaddr *) &sa, size);
+}
