@@ -11,6 +11,8 @@ let package = Package(
         .executable(name: "boothold-generator", targets: ["boothold-generator"]),
         .executable(name: "boothold-hold", targets: ["boothold-hold"]),
         .executable(name: "boothold-finalize", targets: ["boothold-finalize"]),
+        // What gets installed: the three tools in one executable (see bench/size.sh).
+        .executable(name: "boothold", targets: ["boothold"]),
     ],
     targets: [
         // C libraries (module maps only).
@@ -39,6 +41,7 @@ let package = Package(
         .executableTarget(name: "boothold-generator", dependencies: ["GeneratorTool"]),
         .executableTarget(name: "boothold-hold", dependencies: ["HoldTool"]),
         .executableTarget(name: "boothold-finalize", dependencies: ["FinalizeTool"]),
+        .executableTarget(name: "boothold", dependencies: ["GeneratorTool", "HoldTool", "FinalizeTool", "BootHoldSystem"]),
 
         .testTarget(name: "BootHoldCoreTests", dependencies: ["BootHoldCore"]),
         .testTarget(name: "GeneratorTests", dependencies: ["BootHoldCore", "BootHoldSystem", "BootHoldMachine"]),
