@@ -156,8 +156,7 @@ fi
 # ---------------------------------------------------------------------------- build
 # The installed executable is the multi-call product `boothold`: one static Swift runtime
 # for the three tools (bench/size.sh has the numbers behind this choice).
-swift_build=(swift build -c release --static-swift-stdlib --product boothold
-             -Xlinker --gc-sections)
+swift_build=(swift build -c release --static-swift-stdlib --product boothold)
 if [ "$build" = yes ]; then
     say "build: ${swift_build[*]}"
     if [ "$dry_run" = no ]; then
@@ -189,6 +188,7 @@ if [ ${#man_pages[@]} -gt 0 ] && [ "$dry_run" = no ]; then
 fi
 
 # ---------------------------------------------------------------------------- install
+[ -z "$destdir" ] || [ "$dry_run" = yes ] || mkdir -p -- "$destdir"
 staging=$(mktemp -d)
 trap 'rm -rf -- "$staging"' EXIT
 
@@ -208,7 +208,7 @@ record() {
 make_dir() {  # DIR (DESTDIR-free); records each level it creates
     local dir=$1 missing=() level
     level=$dir
-    while [ -n "$level" ] && [ ! -d "$destdir$level" ]; do
+    while [ -n "$level" ] && [ ! -d "$destdir$level/" ]; do
         missing=("$level" "${missing[@]}")
         level=${level%/*}
     done

@@ -13,6 +13,10 @@ stage() {
 
 stage build swift build
 stage "swift test" swift test
+# One release build of what gets installed, for the install test (and anyone else who
+# needs release executables: .build/release/boothold).
+stage "release build" ./meson-install.sh --build-only
+stage install Tests/install/run.sh
 
 if [ ${#failed[@]} -gt 0 ]; then
     echo "failed stages: ${failed[*]}"
