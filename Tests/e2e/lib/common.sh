@@ -1,0 +1,36 @@
+# Shared settings of the end-to-end harness. Source it; it defines no side effects beyond
+# variables and functions:
+#   E2E_REPO      the repository root
+#   E2E_LIB       this directory
+#   E2E_CACHE     cache root: ${BOOTHOLD_E2E_CACHE:-$E2E_REPO/.build-e2e}
+#   E2E_SUITE     Debian suite of the guest (bookworm)
+#   e2e_log MSG…  a timestamped progress line on stderr
+#   e2e_mirror    prints the Debian mirror named by this machine's apt sources
+#   e2e_recipe_key prints the cache key: a hash of every file that shapes the base image
+# Exit codes used across the harness: 0 pass, 1 test failure, 2 infrastructure failure.
+E2E_LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+E2E_REPO=$(cd "$E2E_LIB/../../.." && pwd)
+E2E_CACHE=${BOOTHOLD_E2E_CACHE:-$E2E_REPO/.build-e2e}
+E2E_SUITE=bookworm
+E2E_EXIT_PASS=0 E2E_EXIT_FAIL=1 E2E_EXIT_INFRA=2
+
+e2e_log() { printf '[e2e %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+
+# The mirror comes from the machine's own apt configuration (deb822 or one-line format), so the
+# repository never names one.
+e2e_mirror() {
+    local uri
+    uri=$(awk '/^URIs:/ { for (i = 2; i <= NF; i++) if ($i ~ /debian\/?$/) { print $i; exit } }' \
+            /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n1)
+    if [ -z "$uri" ]; then
+        uri=$(awk '$1 == "deb" && $0 ~ /debian\/? / { for (i = 2; i <= NF; i++) if ($i ~ /^(http|https|file):/) { print $i; exit } }' \
+                /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | head -n1)
+    fi
+    [ -n "$uri" ] || { echo "e2e: no Debian mirror in this machine's apt sources" >&2; return 1; }
+    printf '%s\n' "$uri"
+}
+
+# Every file that decides what the cached base contains; change one and the cache rebuilds.
+e2e_recipe_key() {
+    (cd "$E2E_LIB" && { echo "$E2E_SUITE"; cat base-rootfs.sh guest-base/*; } | sha256sum | cut -c1-12)
+}
