@@ -1,0 +1,179 @@
+import Foundation
+import Testing
+
+/// The command line contract of systemd.generator(7) and the writer's refusals.
+@Suite struct GeneratorCommandTests {
+    /// A machine that yields units (paired ostree profile), ready to run.
+    private func automountMachine(_ temporary: TemporaryDirectory) throws -> [String: String] {
+        try GoldenFixture(name: "fstab-automount-boot").prepare(in: temporary)
+    }
+
+    private func makeDirectory(_ temporary: TemporaryDirectory, _ name: String) throws -> URL {
+        let url = temporary.appending(name)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    private func isEmptyDirectory(_ url: URL) -> Bool {
+        (try? FileManager.default.contentsOfDirectory(atPath: url.path))?.isEmpty == true
+    }
+
+    @Test(arguments: [0, 2, 4])
+    func wrongArgumentCountIsAUsageError(_ count: Int) throws {
+        let temporary = try TemporaryDirectory("usage")
+        defer { temporary.remove() }
+        let environment = try automountMachine(temporary)
+        let directories = try (0..<count).map { try makeDirectory(temporary, "out\($0)") }
+        let result = try run(Products.generator, directories.map(\.path), environment: environment)
+        #expect(result.status == 2)
+        #expect(result.standardError.contains("one or three arguments"))
+        #expect(directories.allSatisfy(isEmptyDirectory))
+    }
+
+    @Test func oneArgumentServesAsAllThreeAndWritesOnlyThere() throws {
+        let temporary = try TemporaryDirectory("one-arg")
+        defer { temporary.remove() }
+        let environment = try automountMachine(temporary)
+        let normal = try makeDirectory(temporary, "normal")
+        let early = try makeDirectory(temporary, "early")
+        let late = try makeDirectory(temporary, "late")
+        #expect(try run(Products.generator, [normal.path], environment: environment).status == 0)
+        #expect(!isEmptyDirectory(normal))
+        #expect(try run(Products.generator, [try makeDirectory(temporary, "n2").path, early.path, late.path],
+                        environment: environment).status == 0)
+        #expect(isEmptyDirectory(early) && isEmptyDirectory(late))
+    }
+
+    @Test func helpAndVersion() throws {
+        let help = try run(Products.generator, ["--help"])
+        #expect(help.status == 0 && help.standardOutput.contains("Usage: boothold-generator"))
+        let version = try run(Products.generator, ["--version"])
+        #expect(version.status == 0 && version.standardOutput.hasPrefix("boothold-generator "))
+        let unknown = try run(Products.generator, ["--bogus", "/tmp"])
+        #expect(unknown.status == 2)
+    }
+
+    @Test func explainPrintsDecisionsAndWritesNothing() throws {
+        let temporary = try TemporaryDirectory("explain")
+        defer { temporary.remove() }
+        let environment = try automountMachine(temporary)
+        let before = try Tree.read(temporary.url)
+        let result = try run(Products.generator, ["--explain"], environment: environment)
+        #expect(result.status == 0)
+        #expect(result.standardOutput.contains("ostree-finalize-staged-hold.service"))
+        #expect(result.standardOutput.contains("/boot"))
+        #expect(try Tree.read(temporary.url) == before)
+    }
+
+    @Test func missingOutputDirectoryFailsClearly() throws {
+        let temporary = try TemporaryDirectory("missing-out")
+        defer { temporary.remove() }
+        let environment = try automountMachine(temporary)
+        let missing = temporary.appending("does-not-exist")
+        let result = try run(Products.generator, [missing.path], environment: environment)
+        #expect(result.status != 0)
+        #expect(result.standardError.contains("Failed to open output directory '\(missing.path)'"))
+        #expect(!FileManager.default.fileExists(atPath: missing.path))
+    }
+
+    /// A read-only output directory (a read-only bind mount in a private mount namespace: root
+    /// ignores permission bits) gets no file at all, not even a partial one.
+    @Test func readOnlyOutputDirectoryLeavesNothing() throws {
+        let temporary = try TemporaryDirectory("ro-out")
+        defer { temporary.remove() }
+        let environment = try automountMachine(temporary)
+        let output = try makeDirectory(temporary, "out")
+        let script = "mount --bind \"$1\" \"$1\" && mount -o remount,bind,ro \"$1\" && exec \"$2\" \"$1\""
+        let result = try run(
+            URL(fileURLWithPath: "/usr/bin/unshare"),
+            ["-m", "--propagation", "private", "/bin/sh", "-c", script, "sh", output.path, Products.generator.path],
+            environment: environment)
+        #expect(result.status != 0)
+        #expect(result.standardError.contains("Read-only file system"))
+        #expect(isEmptyDirectory(output))
+    }
+
+    /// An existing name is never followed or overwritten: a symlink planted at the unit's path
+    /// stays as it is, its target is not created, and the unrelated units are still written.
+    @Test func plantedSymlinkAtUnitPathIsNotFollowed() throws {
+        let temporary = try TemporaryDirectory("planted")
+        defer { temporary.remove() }
+        let environment = try automountMachine(temporary)
+        let output = try makeDirectory(temporary, "out")
+        let victim = temporary.appending("victim")
+        try FileManager.default.createSymbolicLink(
+            atPath: output.appendingPathComponent("ostree-finalize-staged.service").path, withDestinationPath: victim.path)
+        let result = try run(Products.generator, [output.path], environment: environment)
+        #expect(result.status == 1)
+        #expect(result.standardError.contains(
+            "Failed to create unit file '\(output.path)/ostree-finalize-staged.service': File exists"))
+        #expect(!FileManager.default.fileExists(atPath: victim.path))
+        let tree = try Tree.read(output)
+        #expect(tree["ostree-finalize-staged.service"] == .link(victim.path))
+        #expect(tree["ostree-finalize-staged-hold.service"] != nil)
+    }
+
+    /// A symlink where a `.wants` directory belongs is not followed either.
+    @Test func plantedSymlinkedParentIsNotFollowed() throws {
+        let temporary = try TemporaryDirectory("planted-parent")
+        defer { temporary.remove() }
+        let environment = try automountMachine(temporary)
+        let output = try makeDirectory(temporary, "out")
+        let elsewhere = try makeDirectory(temporary, "elsewhere")
+        try FileManager.default.createSymbolicLink(
+            atPath: output.appendingPathComponent("multi-user.target.wants").path, withDestinationPath: elsewhere.path)
+        let result = try run(Products.generator, [output.path], environment: environment)
+        #expect(result.status == 1)
+        #expect(result.standardError.contains("multi-user.target.wants"))
+        #expect(isEmptyDirectory(elsewhere))
+        #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent("ostree-finalize-staged.service").path))
+    }
+
+    /// ostree's own generator may already have linked its .path unit under the same name:
+    /// systemd resolves the link by name, so it is kept and the run succeeds.
+    @Test func anotherGeneratorsLinkOfTheSameUnitIsTolerated() throws {
+        let temporary = try TemporaryDirectory("ostree-link")
+        defer { temporary.remove() }
+        let environment = try automountMachine(temporary)
+        let output = try makeDirectory(temporary, "out")
+        let wants = try makeDirectory(temporary, "out/multi-user.target.wants")
+        let ostreeTarget = "/usr/lib/systemd/system/ostree-finalize-staged.path"
+        try FileManager.default.createSymbolicLink(
+            atPath: wants.appendingPathComponent("ostree-finalize-staged.path").path, withDestinationPath: ostreeTarget)
+        var debug = environment
+        debug["SYSTEMD_LOG_LEVEL"] = "debug"
+        let result = try run(Products.generator, [output.path], environment: debug)
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(try Tree.read(output)["multi-user.target.wants/ostree-finalize-staged.path"] == .link(ostreeTarget))
+        #expect(result.standardError.contains("already exists"))
+    }
+
+    /// A link of the same name to a different unit is a conflict, not silently kept.
+    @Test func aConflictingLinkIsAnError() throws {
+        let temporary = try TemporaryDirectory("conflict-link")
+        defer { temporary.remove() }
+        let environment = try automountMachine(temporary)
+        let output = try makeDirectory(temporary, "out")
+        let wants = try makeDirectory(temporary, "out/multi-user.target.wants")
+        try FileManager.default.createSymbolicLink(
+            atPath: wants.appendingPathComponent("ostree-finalize-staged.path").path, withDestinationPath: "../other.path")
+        let result = try run(Products.generator, [output.path], environment: environment)
+        #expect(result.status == 1)
+        #expect(result.standardError.contains("Failed to create symlink"))
+    }
+
+    /// SYSTEMD_LOG_LEVEL=debug shows the reader's and planner's reasons; the default level does not.
+    @Test func logLevelFromEnvironment() throws {
+        let temporary = try TemporaryDirectory("loglevel")
+        defer { temporary.remove() }
+        var environment = try automountMachine(temporary)
+        let quiet = try run(Products.generator, [try makeDirectory(temporary, "a").path], environment: environment)
+        environment["SYSTEMD_LOG_LEVEL"] = "debug"
+        let chatty = try run(Products.generator, [try makeDirectory(temporary, "b").path], environment: environment)
+        #expect(quiet.status == 0 && chatty.status == 0)
+        #expect(chatty.standardError.split(separator: "\n").count > quiet.standardError.split(separator: "\n").count)
+        environment["SYSTEMD_LOG_LEVEL"] = "err"
+        let silent = try run(Products.generator, [try makeDirectory(temporary, "c").path], environment: environment)
+        #expect(silent.standardError.isEmpty, "\(silent.standardError)")
+    }
+}
