@@ -17,6 +17,7 @@ stage "swift test" swift test
 # needs release executables: .build/release/boothold).
 stage "release build" ./meson-install.sh --build-only
 stage install Tests/install/run.sh
+stage "generator static link" Tests/generator-static-link.sh
 
 if [ ${#failed[@]} -gt 0 ]; then
     echo "failed stages: ${failed[*]}"

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Speed and memory of boothold-generator against the host's systemd-fstab-generator, measured
+# in one run on the same machine and the same fstab (a benchmark, not a test).
+#   goal: wall time ≤ 0.8× and peak RSS ≤ 1.0× systemd-fstab-generator
+# Usage: bench/generator.sh [RUNS]   (default 300 hyperfine runs, 21 RSS runs)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+runs=${1:-300}
+rss_runs=21
+anchor=/lib/systemd/system-generators/systemd-fstab-generator
+
+need=()
+command -v hyperfine >/dev/null || need+=(hyperfine)
+[ -x /usr/bin/time ] || need+=(time)
+if [ ${#need[@]} -gt 0 ]; then
+    apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+echo "=== release build (--static-swift-stdlib)"
+swift build -c release --static-swift-stdlib --product boothold-generator 2>&1 | tail -1
+bin=$(swift build -c release --show-bin-path)/boothold-generator
+
+# The executable must run on a machine without the Swift toolchain.
+if ldd "$bin" | grep -E 'libswift|libFoundation|lib_FoundationICU|libdispatch'; then
+    echo "FAIL: $bin links Swift runtime libraries dynamically" >&2
+    exit 1
+fi
+echo "ldd: no Swift runtime libraries ($(ldd "$bin" | wc -l) shared objects)"
+strip -o "${bin}.stripped" "$bin"
+echo "size: $(stat -c %s "$bin") bytes, stripped $(stat -c %s "${bin}.stripped") bytes"
+
+work=$(mktemp -d /tmp/boothold-bench-XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+# One machine for both: the shipped ostree profile, this host's mount table, an fstab whose
+# /boot is an automount (both generators then write units).
+root=$work/root
+mkdir -p "$root/proc/self" "$root/usr/lib/boothold" "$root/boot" "$root/etc"
+cp generator/boothold.conf "$root/usr/lib/boothold/boothold.conf"
+cat /proc/self/mountinfo >"$root/proc/self/mountinfo"
+cat >"$work/fstab" <<'FSTAB'
+# /etc/fstab: static file system information.
+UUID=6f1c0c0e-0b0b-4d6a-9d54-8a1e0f0e9a11 /          ext4 errors=remount-ro 0 1
+UUID=ABCD-1234                            /boot      vfat umask=0077,x-systemd.automount,x-systemd.idle-timeout=1min 0 2
+UUID=0b1e2c3d-aaaa-4bbb-8ccc-0123456789ab /home      ext4 defaults 0 2
+tmpfs                                     /tmp       tmpfs mode=1777,nosuid,nodev 0 0
+FSTAB
+
+export SYSTEMD_FSTAB=$work/fstab SYSTEMD_PROC_CMDLINE="root=UUID=6f1c0c0e quiet" SYSTEMD_IN_INITRD=0 \
+    SYSTEMD_SYSFS_CHECK=no BOOTHOLD_ROOT=$root BOOTHOLD_LIBEXECDIR=/usr/libexec/boothold SYSTEMD_LOG_LEVEL=err
+
+out=$work/out
+fresh="/bin/sh -c 'rm -rf $out && mkdir $out'"
+echo "=== wall time: hyperfine -N, $runs runs each, fresh output directory per run"
+hyperfine -N --style basic --warmup 20 --runs "$runs" --export-csv "$work/times.csv" \
+    --prepare "$fresh" -n systemd-fstab-generator "$anchor $out $out $out" \
+    --prepare "$fresh" -n boothold-generator "$bin $out $out $out" >/dev/null
+# CSV columns: command,mean,stddev,median,user,system,min,max (seconds)
+median_of() { awk -F, -v name="$1" '$1 == name { print $4 }' "$work/times.csv"; }
+t_anchor=$(median_of systemd-fstab-generator)
+t_ours=$(median_of boothold-generator)
+
+rss_median() {
+    local i values=()
+    for ((i = 0; i < rss_runs; i++)); do
+        rm -rf "$out" && mkdir "$out"
+        values+=("$(/usr/bin/time -f %M "$@" "$out" "$out" "$out" 2>&1 >/dev/null | tail -1)")
+    done
+    printf '%s\n' "${values[@]}" | sort -n | sed -n "$(((rss_runs + 1) / 2))p"
+}
+echo "=== peak RSS: /usr/bin/time -f %M, median of $rss_runs runs each"
+r_anchor=$(rss_median "$anchor")
+r_ours=$(rss_median "$bin")
+
+awk -v ta="$t_anchor" -v to="$t_ours" -v ra="$r_anchor" -v ro="$r_ours" 'BEGIN {
+    printf "%-26s %12s %14s\n", "", "median ms", "peak RSS KiB"
+    printf "%-26s %12.3f %14d\n", "systemd-fstab-generator", ta * 1000, ra
+    printf "%-26s %12.3f %14d\n", "boothold-generator", to * 1000, ro
+    printf "ratio time %.2f× (goal ≤ 0.80)   ratio RSS %.2f× (goal ≤ 1.00)\n", to / ta, ro / ra
+}'
