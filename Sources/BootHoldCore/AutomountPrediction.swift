@@ -19,11 +19,32 @@ struct AutomountPrediction {
         var checked: [String] = []
         for rule in [autofsMounted, automountUnit, fstabAutomount, gptAuto] {
             switch rule(path) {
+            case .decided(.autofsMounted): return bootTimeEvidence(for: path) ?? .autofsMounted
             case .decided(let evidence): return evidence
             case .noMatch(let why): checked.append(why)
             }
         }
         return .none(reason: checked.joined(separator: "; "))
+    }
+
+    /// On a daemon-reload the autofs is there because a unit, fstab or gpt-auto put it there.
+    /// Report the rule that predicted it at boot, so that a reload writes byte-identical units
+    /// (reference/systemd-generators.md, Conventions 15); only an autofs nothing predicts
+    /// (e.g. `systemd-mount --automount`) is reported as rule 1. The decision is the same.
+    private func bootTimeEvidence(for path: String) -> AutomountEvidence? {
+        // As the machine looked at boot: no mount at the path yet, so gpt-auto saw a mount
+        // point it could use (it refuses a busy one, so it was empty or missing).
+        var atBoot = self
+        if case .value(let mounts) = snapshot.mounts {
+            atBoot.snapshot.mounts = .value(mounts.filter { MountPath.simplifyFstabTarget($0.target) != path })
+        }
+        atBoot.snapshot.mountPoints[path] = .value(.missing)
+        for rule in [atBoot.automountUnit, atBoot.fstabAutomount, atBoot.gptAuto] {
+            guard case .decided(let evidence) = rule(path) else { continue }
+            if case .unreadable = evidence { return nil }
+            return evidence.needsHold ? evidence : nil
+        }
+        return nil
     }
 
     // MARK: Rule 1: an autofs mount is already there (daemon-reload).
