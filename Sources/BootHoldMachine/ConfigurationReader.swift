@@ -17,7 +17,7 @@ struct ConfigurationReader {
             do {
                 names = try root.directoryNames(directory)
             } catch {
-                diagnostics.append(Diagnostic(.warning, "Failed to list \(directory): \(error), ignoring."))
+                diagnostics.append(Diagnostic(.warning, "Failed to list \(directory): \(root.describe(error)), ignoring."))
                 continue
             }
             for name in names.sorted() where name.hasSuffix(".conf") {
@@ -31,7 +31,7 @@ struct ConfigurationReader {
             do {
                 files.append(ConfigurationFile(path: path, contents: try root.readFile(path, limit: Self.sizeLimit)))
             } catch {
-                diagnostics.append(Diagnostic(.warning, "Failed to read configuration file \(path): \(error), ignoring."))
+                diagnostics.append(Diagnostic(.warning, "Failed to read configuration file \(path): \(root.describe(error)), ignoring."))
             }
         }
         return files

@@ -64,7 +64,7 @@ public struct MachineReader {
             let bytes = try root.readFile("/proc/cmdline", limit: 1 << 20)
             return .value(String(decoding: bytes, as: UTF8.self))
         } catch {
-            return .unreadable(reason: "kernel command line: \(error)")
+            return .unreadable(reason: root.describe(error))
         }
     }
 
@@ -85,10 +85,12 @@ public struct MachineReader {
     }
 
     func readMounts() -> Reading<[MountEntry]> {
+        let path = root.hostPath("/proc/self/mountinfo")
         do {
-            return .value(try MountTable.parse(file: root.hostPath("/proc/self/mountinfo")).mountEntries())
+            try Self.requireFile(path)
+            return .value(try MountTable.parse(file: path).mountEntries())
         } catch {
-            return .unreadable(reason: "mount table /proc/self/mountinfo: \(error)")
+            return .unreadable(reason: root.describe(error))
         }
     }
 
@@ -100,9 +102,10 @@ public struct MachineReader {
         do {
             // systemd's fstab-generator treats a missing fstab as an empty one.
             guard try FileStatus.ifPresent(hostPath, symlinks: .followed) != nil else { return (shownPath, .value([])) }
+            try Self.requireFile(hostPath)
             return (shownPath, .value(try MountTable.parse(file: hostPath).fstabEntries()))
         } catch {
-            return (shownPath, .unreadable(reason: "fstab \(shownPath): \(error)"))
+            return (shownPath, .unreadable(reason: root.describe(error)))
         }
     }
 
@@ -112,7 +115,16 @@ public struct MachineReader {
         do {
             return .value(try root.exists(Self.loaderDevicePartUUIDVariable))
         } catch {
-            return .unreadable(reason: "EFI variable \(Self.loaderDevicePartUUIDVariable): \(error)")
+            return .unreadable(reason: root.describe(error))
+        }
+    }
+}
+
+extension MachineReader {
+    /// libmount reports a directory as a mere EINVAL; say what it is.
+    static func requireFile(_ hostPath: String) throws {
+        if try FileStatus.of(hostPath, symlinks: .followed).kind == .directory {
+            throw SystemCallError("read", path: hostPath, errno: .isDirectory)
         }
     }
 }

@@ -20,10 +20,10 @@ struct MountPointProbe {
 
     func state(of path: String) -> Reading<MountPointState> {
         guard let mounts = mounts.value else {
-            return .unreadable(reason: "\(path): not looked at, the mount table is unreadable")
+            return .unreadable(reason: "not looked at: the mount table is unreadable")
         }
         if let automount = mounts.first(where: { $0.fileSystemType == "autofs" && Self.isAtOrBelow(path, $0.target) }) {
-            return .unreadable(reason: "\(path): not looked at, autofs at \(automount.target)")
+            return .unreadable(reason: "not looked at: autofs at \(automount.target)")
         }
         let hostPath = root.hostPath(path)
         do {
@@ -32,14 +32,14 @@ struct MountPointProbe {
             let pathDescriptor = try FileDescriptor.openPath(hostPath, extraFlags: O_NOFOLLOW | O_DIRECTORY)
             let type = try pathDescriptor.closeAfter { try pathDescriptor.fileSystemType() }
             guard type != autofsSuperMagic else {
-                return .unreadable(reason: "\(path): not looked into, it is an autofs mount point")
+                return .unreadable(reason: "not looked into: it is an autofs mount point")
             }
             // Not autofs: reading the entries of an ordinary directory cannot trigger anything.
             let directory = try FileDescriptor.open(hostPath, flags: O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
             let names = try DirectoryListing.names(of: directory, path: hostPath)
             return .value(names.isEmpty ? .emptyDirectory : .nonEmptyDirectory)
         } catch {
-            return .unreadable(reason: "mount point \(path): \(error)")
+            return .unreadable(reason: root.describe(error))
         }
     }
 

@@ -41,8 +41,8 @@ struct UnitPathProbe {
             self.present = .value(present)
             self.dependencyLinks = .value(links)
         } catch {
-            self.present = .unreadable(reason: "system unit path: \(error)")
-            self.dependencyLinks = .unreadable(reason: "system unit path: \(error)")
+            self.present = .unreadable(reason: root.describe(error))
+            self.dependencyLinks = .unreadable(reason: root.describe(error))
         }
     }
 
@@ -60,7 +60,7 @@ struct UnitPathProbe {
                 definition = isMask(path, status) ? .masked(path: path) : .present(path: path)
                 break
             } catch {
-                return .unreadable(reason: "unit file \(path): \(error)")
+                return .unreadable(reason: root.describe(error))
             }
         }
         return .value(UnitFileState(definition: definition, pulledInBy: links[unit] ?? []))

@@ -62,6 +62,15 @@ public struct MachineRoot: Sendable, Equatable {
         try SymbolicLink.target(of: hostPath(absolutePath))
     }
 
+    /// An error as the machine sees it: paths without the root prefix, so that messages and
+    /// the reasons written into units do not depend on where a test tree lives.
+    public func describe(_ error: any Error) -> String {
+        guard let error = error as? SystemCallError else { return "\(error)" }
+        guard let path = error.path else { return error.description }
+        let shown = !isHostRoot && path.hasPrefix(prefix + "/") ? String(path.dropFirst(prefix.count)) : path
+        return SystemCallError(error.operation, path: shown, errno: error.errno).description
+    }
+
     /// Reads a host path (not re-rooted: `SYSTEMD_FSTAB`, `/proc/self/exe`, `/dev/kmsg`).
     public static func readHostFile(_ path: String, limit: Int = 16 << 20) throws -> [UInt8] {
         let fd = try FileDescriptor.open(path, flags: O_RDONLY | O_NOCTTY)

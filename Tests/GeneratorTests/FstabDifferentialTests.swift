@@ -83,12 +83,13 @@ import Testing
 /// Random fstab files around /boot: every spelling of the mount point, automount options in
 /// and out of comments and quotes, autofs and swap lines, duplicates, comments, blank lines.
 enum RandomFstab {
-    static let commandLines = ["", "", "", "quiet", "fstab=no", "fstab=0", "fstab=yes", "rd.fstab=no"]
+    static let commandLines = ["", "", "", "", "quiet", "fstab=no", "fstab=0", "fstab=yes", "rd.fstab=no", "fstab"]
     static let bootTargets = ["/boot", "/boot/", "//boot", "/boot//", "///boot"]
     static let otherTargets = ["/boot/efi", "/efi", "/home", "/bootx", "/boot\\040x", "/srv/with\\040space", "/", "/var/boot"]
     static let sources = ["UUID=ABCD-1234", "/dev/vda1", "LABEL=ESP", "PARTUUID=0b1e2c3d-aaaa-4bbb-8ccc-0123456789ab", "systemd-1", "none"]
     static let types = ["vfat", "vfat", "ext4", "xfs", "auto", "autofs", "swap", "nfs"]
     static let automountOptions = [
+        "x-systemd.automount", "comment=systemd.automount", "x-systemd.automount", "comment=systemd.automount",
         "x-systemd.automount", "comment=systemd.automount", "x-systemd.automount", "x-systemd.automountx",
         "xx-systemd.automount", "comment=systemd.automounts", "comment=x-systemd.automount",
         "\"x-systemd.automount\"", "context=\"system_u:object_r:boot_t:s0,x-systemd.automount\"",
@@ -100,7 +101,7 @@ enum RandomFstab {
 
     static func make(using random: inout SplitMix64) -> String {
         var lines: [String] = []
-        for _ in 0..<(1 + random.below(5)) {
+        for _ in 0..<(1 + random.below(4)) {
             switch random.below(10) {
             case 0: lines.append("# " + pick(bootTargets + otherTargets, &random) + " commented out x-systemd.automount")
             case 1: lines.append(random.below(2) == 0 ? "" : "   ")
@@ -108,7 +109,7 @@ enum RandomFstab {
                 let target = random.below(3) == 0 ? pick(otherTargets, &random) : pick(bootTargets, &random)
                 var options: [String] = []
                 for _ in 0..<(1 + random.below(3)) { options.append(pick(plainOptions, &random)) }
-                if random.below(2) == 0 {
+                if random.below(4) != 0 {
                     options.insert(pick(automountOptions, &random), at: random.below(options.count + 1))
                 }
                 let separator = random.below(4) == 0 ? "\t" : " "

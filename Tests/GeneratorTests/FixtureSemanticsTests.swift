@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+
+/// What each fixture machine must mean, independent of the exact unit text: which profiles
+/// are paired with a hold, which are plain, and the reason the decision gives.
+struct FixtureSemantics: CustomStringConvertible, Sendable {
+    enum Outcome: Sendable, Equatable {
+        case paired(reason: String)
+        case plain(reason: String)
+    }
+
+    let fixture: String
+    /// Profile name → outcome; empty means the generator writes nothing.
+    let profiles: [String: Outcome]
+    /// Text the generator must log (a warning about an unreadable input, say).
+    var logs: String? = nil
+
+    var description: String { fixture }
+
+    static let ostree = "ostree-finalize-staged"
+
+    static let all: [FixtureSemantics] = [
+        .init(fixture: "plain-ext4-boot", profiles: [ostree: .plain(reason: "no path will be an automount")]),
+        .init(fixture: "fstab-automount-boot", profiles: [ostree: .paired(reason: "fstab x-systemd.automount in /etc/fstab")]),
+        .init(fixture: "fstab-comment-systemd-automount", profiles: [ostree: .paired(reason: "comment=systemd.automount")]),
+        .init(fixture: "automount-boot-efi-only", profiles: [ostree: .plain(reason: "no path will be an automount")]),
+        .init(fixture: "reload-autofs-mounted", profiles: [ostree: .paired(reason: "fstab x-systemd.automount")]),
+        .init(fixture: "boot-automount-enabled", profiles: [ostree: .paired(reason: "boot.automount is enabled")]),
+        .init(fixture: "boot-automount-masked", profiles: [ostree: .plain(reason: "boot.automount is masked")]),
+        .init(fixture: "usrmerged-vendor-automount", profiles: [ostree: .paired(reason: "/usr/lib/systemd/system/boot.automount")]),
+        .init(fixture: "gpt-auto-esp-systemd-boot", profiles: [ostree: .paired(reason: "systemd-gpt-auto-generator")]),
+        .init(fixture: "gpt-auto-boot-populated", profiles: [ostree: .plain(reason: "non-empty directory")]),
+        .init(fixture: "gpt-auto-disabled-cmdline", profiles: [ostree: .plain(reason: "gpt-auto disabled")]),
+        .init(fixture: "container", profiles: [ostree: .plain(reason: "container")]),
+        .init(fixture: "fstab-disabled-cmdline", profiles: [ostree: .plain(reason: "fstab disabled")]),
+        .init(fixture: "initrd", profiles: [:]),
+        .init(fixture: "no-profiles", profiles: [:]),
+        .init(fixture: "cmdline-disabled", profiles: [:]),
+        .init(fixture: "cmdline-hold-override", profiles: [ostree: .paired(reason: "boothold.hold=yes")]),
+        .init(fixture: "dropin-override", profiles: [ostree: .paired(reason: "Hold=yes")]),
+        .init(fixture: "two-profiles", profiles: [
+            ostree: .plain(reason: "no path will be an automount"),
+            "vendor-ab-switch": .paired(reason: "/efi will be an automount"),
+        ]),
+        .init(fixture: "hostile-paths", profiles: ["hostile-x2d": .paired(reason: "/srv/with space will be an automount")]),
+        .init(fixture: "unreadable-inputs", profiles: [ostree: .paired(reason: "cannot read /proc/self/mountinfo")],
+              logs: "99-gone.conf"),
+    ]
+}
+
+@Suite struct FixtureSemanticsTests {
+    @Test func everyFixtureHasSemantics() {
+        #expect(Set(GoldenFixture.all.map(\.name)) == Set(FixtureSemantics.all.map(\.fixture)))
+    }
+
+    @Test(arguments: FixtureSemantics.all)
+    func decisionsMeanWhatTheMachineSays(_ semantics: FixtureSemantics) throws {
+        let temporary = try TemporaryDirectory("semantics-\(semantics.fixture)")
+        defer { temporary.remove() }
+        let (result, output) = try GoldenFixture(name: semantics.fixture).generate(in: temporary)
+        #expect(result.status == 0)
+        let tree = try Tree.read(output)
+        if semantics.profiles.isEmpty {
+            #expect(tree.isEmpty, "\(tree.keys.sorted())")
+        }
+        for (name, outcome) in semantics.profiles {
+            guard case .file(let finalize)? = tree["\(name).service"] else {
+                Issue.record("\(name).service not written")
+                continue
+            }
+            let decision = finalize.split(separator: "\n").first { $0.hasPrefix("# Decision:") } ?? ""
+            let hold = tree["\(name)-hold.service"]
+            switch outcome {
+            case .paired(let reason):
+                #expect(hold != nil, "\(name)-hold.service missing")
+                #expect(finalize.contains("\nWants=\(name)-hold.service\n"))
+                #expect(finalize.contains("\nAfter=\(name)-hold.service\n"))
+                #expect(decision.contains("paired"), "\(decision)")
+                #expect(finalize.contains(reason), "reason '\(reason)' not in:\n\(finalize)")
+            case .plain(let reason):
+                #expect(hold == nil, "\(name)-hold.service written")
+                #expect(!finalize.contains("-hold.service\n"))
+                #expect(decision.contains("plain"), "\(decision)")
+                #expect(finalize.contains(reason), "reason '\(reason)' not in:\n\(finalize)")
+            }
+            // The finalize command always runs from ExecStop= through boothold-finalize.
+            #expect(finalize.contains("ExecStop=\"/usr/libexec/boothold/boothold-finalize\""))
+        }
+        if let logs = semantics.logs {
+            #expect(result.standardError.contains(logs), "\(result.standardError)")
+        }
+    }
+}
