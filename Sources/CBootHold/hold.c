@@ -105,3 +105,44 @@ ssize_t cbh_unix_sendto(int fd, const char *address, const void *message, size_t
         size += 1;  // the terminating NUL of a path
     return sendto(fd, message, length, MSG_NOSIGNAL, (const struct sockaddr *) &sa, size);
 }
+
+#include <link.h>
+#include <sys/mman.h>
+
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT 21
+#endif
+
+struct page_out { long advised; int error; };
+
+static int page_out_object(struct dl_phdr_info *info, size_t size, void *data) {
+    (void) size;
+    struct page_out *state = data;
+    if (strncmp(info->dlpi_name, "linux-vdso", 10) == 0 || strncmp(info->dlpi_name, "linux-gate", 10) == 0)
+        return 0;  // the vDSO is not a file mapping
+    long page = sysconf(_SC_PAGESIZE);
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *segment = &info->dlpi_phdr[i];
+        if (segment->p_type != PT_LOAD || (segment->p_flags & PF_W))
+            continue;
+        uintptr_t start = (info->dlpi_addr + segment->p_vaddr) & ~(uintptr_t) (page - 1);
+        uintptr_t end = info->dlpi_addr + segment->p_vaddr + segment->p_memsz;
+        if (madvise((void *) start, end - start, MADV_PAGEOUT) < 0) {
+            if (state->error == 0)
+                state->error = errno;
+            continue;
+        }
+        state->advised += (long) (end - start);
+    }
+    return 0;
+}
+
+long cbh_page_out_loaded_code(void) {
+    struct page_out state = { 0, 0 };
+    dl_iterate_phdr(page_out_object, &state);
+    if (state.error != 0) {
+        errno = state.error;
+        return -1;
+    }
+    return state.advised;
+}

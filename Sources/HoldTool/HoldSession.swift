@@ -52,6 +52,14 @@ struct HoldSession {
         }
         log.info(status)
 
+        // From here the hold only waits, usually for the whole session: give back the
+        // start-up code pages instead of keeping them resident until shutdown.
+        do {
+            log.debug("Paged out \(try LoadedCode.pageOut() / 1024) kB of code while idle")
+        } catch {
+            log.debug("Code stays resident: \(error)")
+        }
+
         let reason: String
         do {
             reason = try waitForRelease(watch: &watch, paths: paths)

@@ -55,4 +55,10 @@ int cbh_unix_datagram_socket(void);
 /// NUL byte). An address that is empty, too long or neither form fails with EINVAL.
 ssize_t cbh_unix_sendto(int fd, const char *address, const void *message, size_t length);
 
+/// madvise(MADV_PAGEOUT) over every read-only, file-backed PT_LOAD segment of the program
+/// and its libraries (dl_iterate_phdr). The kernel reclaims only pages no other process maps.
+/// Returns the number of bytes advised, or -1 with errno from the first refused madvise
+/// (EINVAL before Linux 5.4).
+long cbh_page_out_loaded_code(void);
+
 #endif
