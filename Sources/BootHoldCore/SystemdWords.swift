@@ -82,6 +82,12 @@ enum SystemdWords {
             index += 1
             return
         }
+        // ExecStart= accepts `\;` as a literal `;` word (config_parse_exec()).
+        if bytes[index] == UInt8(ascii: ";") {
+            word.append(bytes[index])
+            index += 1
+            return
+        }
         try CEscape.decode(bytes, &index, into: &word)
     }
 }

@@ -11,8 +11,10 @@ public enum UnitValue: Sendable, Equatable {
     /// `"…"`-quoted with `\` and `"` backslash-escaped, `%` doubled.
     case pathList([String])
     /// A command line (`ExecStart=`, `ExecStop=`): the prefix (`+`, …) then every word
-    /// `"…"`-quoted with `\\`, `\"`, `%%` and `$$`, as systemd's own
-    /// unit_concat_strv(UNIT_ESCAPE_SPECIFIERS|UNIT_ESCAPE_EXEC_SYNTAX_ENV) writes it.
+    /// `"…"`-quoted with `\\`, `\"` and `%%`, as systemd's own
+    /// unit_concat_strv(UNIT_ESCAPE_SPECIFIERS|UNIT_ESCAPE_EXEC_SYNTAX_ENV) writes it, and
+    /// `$` as `$$` in the arguments only: systemd substitutes environment variables in the
+    /// arguments but not in the executable path (checked with systemd-analyze verify).
     case command([String], prefix: String = "")
     /// Unit names (`After=`, `Wants=`): space-separated; valid names need no escaping.
     case unitNames([String])
@@ -26,7 +28,8 @@ public enum UnitValue: Sendable, Equatable {
         case .text(let text): UnitValue.specifierEscaped(text)
         case .path(let path): UnitValue.specifierEscaped(path)
         case .pathList(let paths): paths.map { UnitValue.quoted($0, dollar: false) }.joined(separator: " ")
-        case .command(let words, let prefix): prefix + words.map { UnitValue.quoted($0, dollar: true) }.joined(separator: " ")
+        case .command(let words, let prefix):
+            prefix + words.enumerated().map { UnitValue.quoted($0.element, dollar: $0.offset > 0) }.joined(separator: " ")
         case .unitNames(let names): names.joined(separator: " ")
         case .timeSpan(let span): span.description
         case .boolean(let value): value ? "yes" : "no"
