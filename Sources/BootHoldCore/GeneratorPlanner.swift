@@ -46,8 +46,10 @@ public enum GeneratorPlanner {
         }
         var libexec = libexecDirectory
         while libexec.count > 1, libexec.hasSuffix("/") { libexec.removeLast() }
-        guard MountPath.normalize(libexec) != nil else {
-            log(.error, "Helper directory '\(Display.escaped(libexecDirectory))' is not a normalized absolute path without control characters, exiting.")
+        // systemd refuses executable paths with quotes or backslashes ("Executable name
+        // contains special characters"), however they are escaped.
+        guard MountPath.normalize(libexec) != nil, !libexec.contains(where: { "\\\"'".contains($0) }) else {
+            log(.error, "Helper directory '\(Display.escaped(libexecDirectory))' cannot be named in ExecStart= (relative, `.`/`..`, control characters, quotes or backslashes), exiting.")
             return output
         }
 

@@ -25,7 +25,7 @@ let verifyCases: [VerifyCase] = [
 func systemdAnalyzeVerify(_ c: VerifyCase) throws {
     let directory = try temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
-    let libexec = directory.appendingPathComponent("lib exec%dir $x\\q\"uote")
+    let libexec = directory.appendingPathComponent("lib exec%dir $x;é")
     try FileManager.default.createDirectory(at: libexec, withIntermediateDirectories: true)
     for helper in ["boothold-hold", "boothold-finalize"] {
         let url = libexec.appendingPathComponent(helper)

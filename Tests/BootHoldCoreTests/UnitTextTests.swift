@@ -130,7 +130,7 @@ let hostileProfile = """
     #expect(profile.finalize == ["/opt/my tool/fin%alize", "a b", "c\"d", "\\", "$HOME", "${X}", "%n", "%%", ";", ";", "日本", "--", "x'y"])
     #expect(profile.paths == ["/boot", "/mnt/with space", "/mnt/per%cent", "/mnt/quo\"te", "/mnt/back\\slash", "/mnt/dollar$"])
 
-    let libexec = "/usr/lib exec/$x%y\\z"
+    let libexec = "/usr/lib exec/$x%y;z"
     let output = GeneratorPlanner.plan(Machine().with { $0.configuration = [conf("/etc/boothold/boothold.conf", hostileProfile)] }.snapshot, libexecDirectory: libexec)
     let finalize = try #require(output.file("hostile.service"))
     let hold = try #require(output.file("hostile-hold.service"))
