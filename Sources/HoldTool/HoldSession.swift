@@ -92,9 +92,13 @@ struct HoldSession {
 
             if let current = watch, ready.contains(current.descriptor) {
                 do {
-                    if try current.handlePendingEvents() == .release {
+                    guard try current.handlePendingEvents() == .release else { continue }
+                    guard let finalizing = FinalizationInProgress.unit() else {
                         return "\(current.file) is gone: deployment unstaged, releasing \(paths)"
                     }
+                    log.notice("\(current.file) is gone while \(finalizing) is finalizing (which removes it): "
+                                + "holding \(paths) until stopped")
+                    watch = nil
                 } catch {
                     // Holding on is the safe side: a missed hold loses an update.
                     log.warning("Stopped watching \(current.file): \(error); holding \(paths) until stopped")

@@ -134,6 +134,45 @@ let readyTimeout = 10.0
     }
 }
 
+/// ostree's finalization unlinks the staged file before it writes /boot: while the paired
+/// finalize unit has processes (its ExecStop= runs), the file going away must not release.
+@Suite(.serialized, .enabled(if: ControlGroupStage.available, "no cgroup v2 hierarchy mounted"))
+struct ReleaseDuringFinalizationTests {
+    enum FinalizeUnit: String, CaseIterable { case finalizing, idle }
+
+    @Test(arguments: FinalizeUnit.allCases)
+    func theStagedFileGoingAwayReleasesOnlyWhenNotFinalizing(_ finalizeUnit: FinalizeUnit) throws {
+        let stage = try NamespaceStage()
+        let groups = try ControlGroupStage()
+        let staged = stage.directory + "/staged-deployment"
+        #expect(FileManager.default.createFile(atPath: staged, contents: Data()))
+        let boot = try stage.mountTmpfs("boot")
+        let notify = try NotifyListener(.abstract("boothold-test-\(getpid())-cg-\(finalizeUnit.rawValue)"))
+        let hold = try HoldUnderTest(stage: stage, arguments: ["--release-when-gone", staged, boot], notify: notify)
+        _ = try #require(notify.receive(timeout: readyTimeout), "no READY: \(hold.standardError)")
+        try groups.move(try #require(hold.helperPID()), to: groups.hold)
+        // The finalize unit's stop command, running (or not).
+        let stopCommand = try ChildProcess(["/bin/sleep", "30"])
+        if finalizeUnit == .finalizing { try groups.move(stopCommand.pid, to: groups.finalize) }
+
+        try FileManager.default.removeItem(atPath: staged)
+        switch finalizeUnit {
+        case .finalizing:
+            #expect(hold.process.wait(timeout: 0.5) == nil, "released during finalization: \(hold.standardError)")
+            #expect(hold.standardError.contains("\(staged) is gone while staged.service is finalizing"))
+            #expect(try stage.unmount(boot).status != 0)
+            #expect(hold.signal(SIGTERM))
+            #expect(hold.process.wait(timeout: 1) == 0)
+        case .idle:
+            #expect(hold.process.wait(timeout: 2) == 0, "stderr: \(hold.standardError)")
+            #expect(hold.standardError.contains("deployment unstaged"))
+            #expect(try stage.unmount(boot).status == 0)
+        }
+        kill(stopCommand.pid, SIGKILL)
+        stopCommand.wait(timeout: 5)
+    }
+}
+
 @Suite(.serialized) struct HoldRefusalTests {
     enum BadPath: String, CaseIterable { case missing, regularFile, noPermission }
 

@@ -1,0 +1,21 @@
+import BootHoldCore
+import BootHoldSystem
+
+/// Is the paired finalize unit running its `ExecStop=` right now? ostree's finalization
+/// unlinks the staged file before it writes `/boot` (reference/ostree-finalize.md §2.2), so a
+/// staged file that vanishes *then* means "finalizing", not "unstaged": letting go at that
+/// moment would let `/boot` expire under the running finalization, the very thing the hold is
+/// for (ostree#2543). The finalize unit has processes only while its stop command runs.
+enum FinalizationInProgress {
+    /// The finalize unit's name when it has processes (or cannot be asked), nil otherwise:
+    /// also nil when this hold does not run as a paired `NAME-hold.service`.
+    static func unit() -> String? {
+        guard let own = ControlGroupProcesses.ownPath(),
+              let finalize = ServiceControlGroup.pairedFinalizeUnit(ofHold: own) else { return nil }
+        switch ControlGroupProcesses.of(finalize) {
+        case .none: return nil
+        // Holding on is the safe side: a missed hold loses an update.
+        case .running, .unknown: return ServiceControlGroup.unitName(finalize)
+        }
+    }
+}
