@@ -18,6 +18,8 @@ stage "swift test" swift test
 stage "release build" ./meson-install.sh --build-only
 stage install Tests/install/run.sh
 stage "generator static link" Tests/generator-static-link.sh
+# Real boots of a Debian guest under QEMU (needs root; see README "End-to-end tests").
+stage e2e Tests/e2e/run.sh
 
 if [ ${#failed[@]} -gt 0 ]; then
     echo "failed stages: ${failed[*]}"

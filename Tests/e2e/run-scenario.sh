@@ -1,0 +1,81 @@
+# One scenario run: payload → disks → boot(s) → read the disks → checks. Sourced by run.sh
+# (which has sourced lib/*.sh and set E2E_BASE and E2E_PRODUCT, the installed product tree).
+#
+#   run_scenario SCENARIO_DIR OUT    exit status 0 pass, 1 fail, 2 infrastructure;
+#                                    OUT/result holds the one-line summary
+#
+# A scenario directory has scenario.conf (machine=, hold=, boots=, timeout=), guest.sh (runs in
+# the guest with the boot number) and check.sh (host assertions, see checks.sh).
+
+E2E_SCENARIOS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/scenarios
+
+# The overlay every scenario gets: the installed product, the driver, the test profile.
+scenario_overlay() {
+    local sc=$1 dir=$2 hold=$3
+    mkdir -p "$dir"
+    cp -a "$E2E_PRODUCT/." "$dir/"
+    e2e_payload_driver "$dir"
+    install -m 0755 "$sc/guest.sh" "$dir/usr/local/libexec/e2e/scenario"
+    install -m 0644 "$E2E_SCENARIOS/common/guest-common.sh" "$dir/usr/local/libexec/e2e/scenario-common.sh"
+    install -m 0755 "$E2E_SCENARIOS/common/finalize-write" "$dir/usr/local/libexec/e2e/finalize-write"
+    mkdir -p "$dir/etc/boothold/boothold.conf.d"
+    sed "s/@HOLD@/$hold/" "$E2E_SCENARIOS/common/profile.conf.in" > "$dir/etc/boothold/boothold.conf.d/e2e.conf"
+}
+
+# Seconds (kernel clock) of the first serial line matching PATTERN.
+serial_time() {
+    grep -m1 -- "$2" "$1" 2>/dev/null | sed -n 's/^\[ *\([0-9.]*\)\].*/\1/p'
+}
+
+run_scenario() (
+    local sc=$1 machine hold=auto boots=1 timeout=180 b rc
+    OUT=$2
+    mkdir -p "$OUT"
+    : > "$OUT/failures"; : > "$OUT/facts"
+    # shellcheck source=/dev/null
+    . "$sc/scenario.conf"
+    # shellcheck source=/dev/null
+    . "$E2E_LIB/../machines/$machine.sh"
+
+    scenario_overlay "$sc" "$OUT/overlay" "$hold"
+    machine_overlay "$OUT/overlay"
+    e2e_payload_disk "$OUT/overlay" "$OUT/payload.img"
+    machine_disks "$OUT"
+    machine_qemu_args "$OUT" "$OUT/payload.img"
+
+    for b in $(seq 1 "$boots"); do
+        rc=0
+        e2e_boot "$OUT/boot-$b" "$timeout" "${MACHINE_QEMU_ARGS[@]}" || rc=$?
+        if [ "$rc" != 0 ]; then
+            echo "boot $b: $(cat "$OUT/boot-$b/infra")" > "$OUT/result"
+            exit "$E2E_EXIT_INFRA"
+        fi
+        if ! grep -q "E2E-GUEST-RC=" "$OUT/boot-$b/serial.log"; then
+            echo "boot $b: the guest powered off without running the scenario" > "$OUT/result"
+            exit "$E2E_EXIT_INFRA"
+        fi
+        grep -q "E2E-GUEST-RC=0 " "$OUT/boot-$b/serial.log" \
+            || echo "boot $b: guest script: $(grep -m1 -o 'E2E-GUEST-RC=[0-9]*' "$OUT/boot-$b/serial.log")" >> "$OUT/failures"
+    done
+    machine_collect "$OUT"
+
+    # shellcheck source=/dev/null
+    . "$E2E_LIB/../checks.sh"
+    # shellcheck source=/dev/null
+    . "$sc/check.sh"
+
+    local s1=$OUT/boot-1/serial.log boot_s rc_s off_s timing
+    boot_s=$(serial_time "$s1" 'Reached target multi-user.target')
+    rc_s=$(serial_time "$s1" 'E2E-GUEST-RC=')
+    off_s=$(serial_time "$s1" 'reboot: Power down')
+    timing=$(awk -v b="$boot_s" -v r="$rc_s" -v o="$off_s" -v q="$E2E_BOOT_SECONDS" \
+        'BEGIN { printf "multi-user at %.1f s, shutdown %.1f s, qemu %d s", b, o - r, q }')
+    echo "$timing" >> "$OUT/facts"
+
+    if [ -s "$OUT/failures" ]; then
+        echo "$(paste -sd';' "$OUT/failures") ($timing)" > "$OUT/result"
+        exit "$E2E_EXIT_FAIL"
+    fi
+    echo "$timing" > "$OUT/result"
+    exit "$E2E_EXIT_PASS"
+)

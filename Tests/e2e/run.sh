@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# End-to-end boots under QEMU: a real Debian bookworm guest (systemd 252) with boothold
+# installed by meson-install.sh, one throw-away disk per scenario, results read from the
+# disks after the guest powered off.
+#
+#   Tests/e2e/run.sh [--repeat N] [--keep-disks] [SCENARIO…]
+#
+# SCENARIO is a scenario directory name or its number (default: all). Prints one line per
+# scenario run and "N passed, N failed". Exit 0 all passed, 1 a scenario failed, 2 only
+# infrastructure failures (hung guest, missing tools, the base guest could not be built).
+# Logs and results: $BOOTHOLD_E2E_CACHE/runs/<time>/ (default .build-e2e/).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib/common.sh"
+. "$here/lib/qemu.sh"
+. "$here/lib/payload.sh"
+. "$here/lib/results.sh"
+. "$here/run-scenario.sh"
+
+repeat=1 keep=no selected=()
+while [ $# -gt 0 ]; do
+    case $1 in
+        --repeat) repeat=${2:?--repeat needs a count}; shift ;;
+        --keep-disks) keep=yes ;;
+        -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
+        *) selected+=("$1") ;;
+    esac
+    shift
+done
+
+scenarios=()
+for dir in "$E2E_SCENARIOS"/[0-9]*/; do
+    name=$(basename "$dir")
+    if [ ${#selected[@]} -eq 0 ]; then scenarios+=("$name"); continue; fi
+    for want in "${selected[@]}"; do
+        [ "$want" = "$name" ] || [ "$want" = "${name%%-*}" ] && scenarios+=("$name")
+    done
+done
+[ ${#scenarios[@]} -gt 0 ] || { echo "run.sh: no scenario matches: ${selected[*]}" >&2; exit 2; }
+
+for tool in qemu-system-x86_64 qemu-img debootstrap mkfs.ext4 mkfs.vfat mtype mcopy debugfs sfdisk journalctl timeout; do
+    command -v "$tool" >/dev/null || { echo "e2e: missing $tool (install the packages .ci/run names)" >&2; exit 2; }
+done
+
+started=$SECONDS
+rootfs=$("$here/lib/base-rootfs.sh") || exit 2
+E2E_BASE=$(dirname "$rootfs")
+e2e_log "base guest: $E2E_BASE (built in $(cat "$E2E_BASE/build-seconds") s), accelerator: $(e2e_accel)"
+
+runs=$E2E_CACHE/runs/$(date -u +%Y%m%dT%H%M%S)
+mkdir -p "$runs"
+E2E_PRODUCT=$runs/product
+e2e_log "installing boothold with meson-install.sh into $E2E_PRODUCT"
+if ! (cd "$E2E_REPO" && ./meson-install.sh --destdir "$E2E_PRODUCT" --prefix /usr) > "$runs/install.log" 2>&1; then
+    tail -n 20 "$runs/install.log" >&2
+    echo "FAIL install: meson-install.sh failed (see $runs/install.log)"
+    echo "0 passed, ${#scenarios[@]} failed"
+    exit 1
+fi
+e2e_payload_merge_usr "$E2E_PRODUCT"
+
+passed=0 failed=0 infra=0
+for i in $(seq 1 "$repeat"); do
+    for name in "${scenarios[@]}"; do
+        out=$runs/$name-$i
+        rc=0
+        run_scenario "$E2E_SCENARIOS/$name" "$out" || rc=$?
+        case $rc in
+            0) verdict=PASS; passed=$((passed + 1)) ;;
+            2) verdict=INFRA; failed=$((failed + 1)); infra=$((infra + 1)) ;;
+            *) verdict=FAIL; failed=$((failed + 1)) ;;
+        esac
+        printf '%-5s %-22s %s\n' "$verdict" "$name" "$(cat "$out/result" 2>/dev/null || echo "no result (see $out)")"
+        [ "$keep" = yes ] || rm -f "$out"/*.img "$out"/*.qcow2 "$out"/*.fd
+    done
+done
+echo "$passed passed, $failed failed$([ "$infra" -gt 0 ] && echo " ($infra infrastructure)") in $((SECONDS - started)) s; logs: $runs"
+[ "$failed" -eq 0 ] && exit 0
+[ "$failed" -eq "$infra" ] && exit 2
+exit 1
