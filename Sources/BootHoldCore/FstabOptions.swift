@@ -1,13 +1,14 @@
-/// fstab option strings, split the way libmount (mnt_optstr_next_option()) and
-/// systemd's fstab_filter_options() see them: commas separate options except inside
-/// `"…"`, and a backslash escapes the next character, so `x-systemd.automount` only counts
-/// as a whole option, never as a substring of another one or of a quoted value.
+/// fstab option strings, split the way systemd's fstab_filter_options() splits them: at
+/// every comma not escaped with a backslash (`\,` and `\\` are the only escapes). Double
+/// quotes are ordinary characters there — unlike libmount's own option parser — and
+/// systemd-fstab-generator 252 does write an automount for
+/// `context="a,x-systemd.automount,b"`; boothold predicts what systemd does.
+/// An option counts only as a whole word (`name` or `name=…`), never as a substring.
 enum FstabOptions {
     static func split(_ options: String) -> [Substring] {
         var result: [Substring] = []
         var start = options.startIndex
         var index = options.startIndex
-        var quoted = false
         var escaped = false
         while index < options.endIndex {
             let c = options[index]
@@ -15,9 +16,7 @@ enum FstabOptions {
                 escaped = false
             } else if c == "\\" {
                 escaped = true
-            } else if c == "\"" {
-                quoted.toggle()
-            } else if c == ",", !quoted {
+            } else if c == "," {
                 result.append(options[start..<index])
                 start = options.index(after: index)
             }

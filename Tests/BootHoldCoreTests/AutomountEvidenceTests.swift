@@ -62,7 +62,10 @@ let evidenceCases: [EvidenceCase] = [
           boot: .fstabAutomount(source: "fstab", option: "x-systemd.automount in /etc/fstab"), paired: true),
     .init(name: "automount option as a substring does not count", machine: Machine().fstabLine("UUID=1 /boot vfat x-systemd.automountx,nox-systemd.automount"),
           boot: .none(reason: "no autofs mounted; no boot.automount unit file; the fstab entry has no automount option; gpt-auto: fstab has /boot"), paired: false),
-    .init(name: "automount option inside a quoted value does not count", machine: Machine().fstabLine("UUID=1 /boot vfat context=\"a,x-systemd.automount\""),
+    // systemd splits at unescaped commas and ignores quotes (checked against 252 below).
+    .init(name: "a comma inside quotes still splits options", machine: Machine().fstabLine("UUID=1 /boot vfat context=\"a,x-systemd.automount,b\""),
+          boot: .fstabAutomount(source: "fstab", option: "x-systemd.automount in /etc/fstab"), paired: true),
+    .init(name: "an escaped comma does not split options", machine: Machine().fstabLine("UUID=1 /boot vfat a\\,x-systemd.automount"),
           boot: .none(reason: "no autofs mounted; no boot.automount unit file; the fstab entry has no automount option; gpt-auto: fstab has /boot"), paired: false),
     .init(name: "autofs fstab lines are ignored", machine: Machine().fstabLine("auto.boot /boot autofs x-systemd.automount"),
           boot: .none(reason: "no autofs mounted; no boot.automount unit file; no fstab entry; gpt-auto: fstab has /boot"), paired: false),
