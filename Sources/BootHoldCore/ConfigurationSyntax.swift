@@ -28,7 +28,10 @@ enum ConfigurationSyntax {
             warnings.append(Diagnostic(.warning, "\(SourceLocation(file: file.path, line: line)): \(text), ignoring."))
         }
 
-        let lines = file.contents.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        // A UTF-8 byte order mark is skipped, as config_parse() does.
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        let contents = file.contents.starts(with: bom) ? Array(file.contents.dropFirst(3)) : file.contents
+        let lines = contents.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
         for (offset, rawLine) in lines.enumerated() {
             var line = Array(rawLine)
             if line.last == UInt8(ascii: "\r") { line.removeLast() }

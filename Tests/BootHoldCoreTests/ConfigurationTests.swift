@@ -127,6 +127,12 @@ func invalidProfileIsSkipped(_ c: InvalidCase) {
     #expect(errors.allSatisfy { $0.hasSuffix("skipping profile.") })
 }
 
+@Test func byteOrderMarkIsSkipped() {
+    let (profiles, diagnostics) = ProfileConfiguration.parse([ConfigurationFile(path: "/f.conf", contents: [0xEF, 0xBB, 0xBF] + Array(minimal.utf8))])
+    #expect(diagnostics == [])
+    #expect(profiles.map(\.name) == ["demo"])
+}
+
 @Test func undecodableBytesSkipTheProfile() {
     var bytes = Array("[bad]\nStaged=/run/x\nFinalize=/bin/true\nDescription=caf".utf8)
     bytes += [0xE9, 0x0A]
