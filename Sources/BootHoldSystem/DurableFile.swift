@@ -1,0 +1,95 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Small files that must survive a power cut the moment the call returns: the outcome
+/// records of boothold-finalize. Each write is temp file → fsync → rename → fsync of the
+/// directory, so a reader sees the old file or the new one, never a torn one.
+public enum DurableFile {
+    /// Replaces `directory/name` with `contents` atomically and durably.
+    public static func write(_ contents: String, named name: String, in directory: String, mode: mode_t = 0o644) throws {
+        let dir = try FileDescriptor.open(directory, flags: O_RDONLY | O_DIRECTORY)
+        try dir.closeAfter {
+            let temporary = ".\(name).\(getpid()).tmp"
+            let file = try FileDescriptor.open(temporary, flags: O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, mode: mode, relativeTo: dir)
+            do {
+                try file.closeAfter {
+                    try file.writeAll(contents)
+                    try file.sync()
+                }
+                _ = try retryingInterrupts("rename", path: "\(directory)/\(name)") {
+                    renameat(dir.rawValue, temporary, dir.rawValue, name)
+                }
+            } catch {
+                _ = unlinkat(dir.rawValue, temporary, 0)
+                throw error
+            }
+            try dir.sync()
+        }
+    }
+
+    /// The file's text, nil when it does not exist; other errors are thrown.
+    public static func read(_ path: String, limit: Int = 1 << 20) throws -> String? {
+        let file: FileDescriptor
+        do {
+            file = try FileDescriptor.open(path, flags: O_RDONLY | O_NOFOLLOW)
+        } catch let error as SystemCallError where error.errno == .noSuchFileOrDirectory {
+            return nil
+        }
+        let bytes = try file.closeAfter { try file.readAll(limit: limit) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Whether `path` exists (lstat(2)); errors other than ENOENT/ENOTDIR count as existing,
+    /// since "cannot tell" must not read as "nothing staged".
+    public static func exists(_ path: String) -> Bool {
+        var info = stat()
+        if lstat(path, &info) == 0 { return true }
+        let error = Errno.current
+        return !(error == .noSuchFileOrDirectory || error == .notDirectory)
+    }
+
+    /// mkdir -p with `mode` for every directory it creates.
+    public static func makeDirectories(_ path: String, mode: mode_t = 0o755) throws {
+        var prefix = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") {
+            prefix += "/" + component
+            if mkdir(prefix, mode) == 0 { continue }
+            let error = Errno.current
+            guard error == .fileExists else { throw SystemCallError("mkdir", path: prefix, errno: error) }
+        }
+    }
+
+    /// rename(2) of `from` to `to`, then fsync of both directories; a missing `from` is not
+    /// an error (returns false).
+    @discardableResult
+    public static func move(_ from: String, to: String) throws -> Bool {
+        if rename(from, to) != 0 {
+            let error = Errno.current
+            if error == .noSuchFileOrDirectory { return false }
+            throw SystemCallError("rename", path: from, errno: error)
+        }
+        try syncDirectory(containing: to)
+        try syncDirectory(containing: from)
+        return true
+    }
+
+    /// unlink(2); a missing file is not an error.
+    public static func remove(_ path: String) throws {
+        if unlink(path) == 0 { return }
+        let error = Errno.current
+        guard error == .noSuchFileOrDirectory else { throw SystemCallError("unlink", path: path, errno: error) }
+    }
+
+    /// fsync of the directory that holds `path`, so a rename or unlink in it is durable.
+    public static func syncDirectory(containing path: String) throws {
+        let parent: String
+        if let slash = path.lastIndex(of: "/") {
+            parent = slash == path.startIndex ? "/" : String(path[..<slash])
+        } else {
+            parent = "."
+        }
+        let dir = try FileDescriptor.open(parent, flags: O_RDONLY | O_DIRECTORY)
+        try dir.closeAfter { try dir.sync() }
+    }
+}

@@ -1,0 +1,61 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CBootHold
+
+/// Signals blocked for the whole process and read, one at a time, from a signalfd(2), so
+/// a SIGTERM or SIGCHLD that arrives at any moment is queued, never lost, and never runs a
+/// handler in the middle of Swift code.
+public struct SignalInbox: Sendable {
+    public let descriptor: FileDescriptor
+
+    /// What `wait(until:)` saw.
+    public enum Event: Sendable, Equatable {
+        case signal(Int32)
+        case deadline
+    }
+
+    /// Blocks `signals` and opens the signalfd that receives them.
+    public init(blocking signals: [Int32]) throws {
+        let fd = try retryingInterrupts("signalfd") {
+            signals.withUnsafeBufferPointer { cbhf_block_signals_to_fd($0.baseAddress, Int32($0.count)) }
+        }
+        descriptor = FileDescriptor(rawValue: fd)
+    }
+
+    /// The next queued signal, or `.deadline` once `deadline` has passed with none queued.
+    /// Sleeps in poll(2); never busy-waits.
+    public func wait(until deadline: Deadline) throws -> Event {
+        while true {
+            let signal = try retryingInterrupts("read signalfd") { cbhf_read_signal(descriptor.rawValue) }
+            if signal > 0 { return .signal(signal) }
+            let now = MonotonicInstant.now()
+            if deadline.hasPassed(at: now) { return .deadline }
+            _ = try retryingInterrupts("poll") {
+                cbhf_poll_readable(descriptor.rawValue, deadline.pollTimeoutMilliseconds(at: now))
+            }
+        }
+    }
+}
+
+/// A readable name for a signal number: "SIGTERM", or "signal 42".
+public func signalName(_ signal: Int32) -> String {
+    switch signal {
+    case SIGHUP: return "SIGHUP"
+    case SIGINT: return "SIGINT"
+    case SIGQUIT: return "SIGQUIT"
+    case SIGILL: return "SIGILL"
+    case SIGABRT: return "SIGABRT"
+    case SIGBUS: return "SIGBUS"
+    case SIGFPE: return "SIGFPE"
+    case SIGKILL: return "SIGKILL"
+    case SIGSEGV: return "SIGSEGV"
+    case SIGPIPE: return "SIGPIPE"
+    case SIGALRM: return "SIGALRM"
+    case SIGTERM: return "SIGTERM"
+    case SIGCHLD: return "SIGCHLD"
+    case SIGUSR1: return "SIGUSR1"
+    case SIGUSR2: return "SIGUSR2"
+    default: return "signal \(signal)"
+    }
+}

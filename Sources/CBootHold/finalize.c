@@ -1,0 +1,158 @@
+#define _GNU_SOURCE
+#include "cboothold_finalize.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+int cbhf_spawn(const char *const argv[], int search_path, pid_t *pid) {
+    posix_spawnattr_t attr;
+    int r = posix_spawnattr_init(&attr);
+    if (r != 0)
+        return r;
+    sigset_t empty, defaults;
+    sigemptyset(&empty);
+    sigfillset(&defaults);
+    sigdelset(&defaults, SIGKILL);
+    sigdelset(&defaults, SIGSTOP);
+    r = posix_spawnattr_setsigmask(&attr, &empty);
+    if (r == 0)
+        r = posix_spawnattr_setsigdefault(&attr, &defaults);
+    if (r == 0)
+        r = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    if (r == 0) {
+        char *const *args = (char *const *) argv;
+        r = search_path ? posix_spawnp(pid, argv[0], NULL, &attr, args, environ)
+                        : posix_spawn(pid, argv[0], NULL, &attr, args, environ);
+    }
+    posix_spawnattr_destroy(&attr);
+    return r;
+}
+
+int cbhf_block_signals_to_fd(const int *signals, int count) {
+    sigset_t set;
+    sigemptyset(&set);
+    for (int i = 0; i < count; i++)
+        sigaddset(&set, signals[i]);
+    int r = pthread_sigmask(SIG_BLOCK, &set, NULL);
+    if (r != 0) {
+        errno = r;
+        return -1;
+    }
+    return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+int cbhf_read_signal(int fd) {
+    struct signalfd_siginfo info;
+    ssize_t n = read(fd, &info, sizeof info);
+    if (n < 0)
+        return errno == EAGAIN ? 0 : -1;
+    if (n != (ssize_t) sizeof info) {
+        errno = EIO;
+        return -1;
+    }
+    return (int) info.ssi_signo;
+}
+
+int cbhf_poll_readable(int fd, int timeout_ms) {
+    struct pollfd p = { .fd = fd, .events = POLLIN };
+    return poll(&p, 1, timeout_ms);
+}
+
+static volatile sig_atomic_t lock_signal;
+
+static void record_lock_signal(int signo) {
+    lock_signal = signo;
+}
+
+static int lock_once(int fd, int use_ofd) {
+    if (use_ofd) {
+        struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0 };
+        return fcntl(fd, F_OFD_SETLKW, &fl);
+    }
+    return flock(fd, LOCK_EX);
+}
+
+int cbhf_lock_wait(int fd, uint64_t timeout_usec, int *signal_out) {
+    static const int interrupting[] = { SIGALRM, SIGTERM, SIGINT };
+    struct sigaction handler, saved[3];
+    memset(&handler, 0, sizeof handler);
+    handler.sa_handler = record_lock_signal; // no SA_RESTART: the wait must return EINTR
+    sigemptyset(&handler.sa_mask);
+    for (int i = 0; i < 3; i++)
+        sigaction(interrupting[i], &handler, &saved[i]);
+
+    // The timer fires at the deadline and then every 20 ms: a signal that lands between the
+    // flag check and the blocking call is followed by another one that interrupts it.
+    struct itimerval timer = { 0 };
+    int timed = timeout_usec != UINT64_MAX;
+    if (timed) {
+        uint64_t first = timeout_usec > 0 ? timeout_usec : 1;
+        timer.it_value.tv_sec = (time_t) (first / 1000000);
+        timer.it_value.tv_usec = (suseconds_t) (first % 1000000);
+        timer.it_interval.tv_usec = 20000;
+    }
+    lock_signal = 0;
+    if (timed)
+        setitimer(ITIMER_REAL, &timer, NULL);
+
+    sigset_t unblock, saved_mask;
+    sigemptyset(&unblock);
+    for (int i = 0; i < 3; i++)
+        sigaddset(&unblock, interrupting[i]);
+    pthread_sigmask(SIG_UNBLOCK, &unblock, &saved_mask);
+
+    int use_ofd = 1, result, error = 0;
+    for (;;) {
+        if (lock_signal != 0) {
+            result = -1;
+            error = lock_signal == SIGALRM ? ETIMEDOUT : EINTR;
+            break;
+        }
+        result = lock_once(fd, use_ofd);
+        if (result == 0)
+            break;
+        error = errno;
+        if (error == EINVAL && use_ofd) {
+            use_ofd = 0;
+            continue;
+        }
+        if (error != EINTR)
+            break;
+    }
+
+    // Disarm before restoring: a SIGALRM after the handlers are restored would kill us.
+    if (timed) {
+        struct itimerval off = { 0 };
+        setitimer(ITIMER_REAL, &off, NULL);
+    }
+    pthread_sigmask(SIG_SETMASK, &saved_mask, NULL);
+    for (int i = 0; i < 3; i++)
+        sigaction(interrupting[i], &saved[i], NULL);
+    if (signal_out)
+        *signal_out = lock_signal == SIGALRM ? 0 : lock_signal;
+    if (result != 0)
+        errno = error;
+    return result;
+}
+
+int cbhf_is_mount_root(int fd) {
+    struct statx stx;
+    if (statx(fd, "", AT_EMPTY_PATH | AT_NO_AUTOMOUNT, STATX_BASIC_STATS, &stx) < 0)
+        return -1;
+    if (!(stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT)) {
+        errno = EOPNOTSUPP;
+        return -1;
+    }
+    return (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT) ? 1 : 0;
+}

@@ -1,0 +1,42 @@
+// GNU/Linux calls boothold-finalize needs that Swift's Glibc module does not expose, or that
+// must run inside a signal handler. Each wrapper returns what the call returns (0 or a value
+// on success, -1 with errno on failure) unless its comment says otherwise.
+#ifndef CBOOTHOLD_FINALIZE_H
+#define CBOOTHOLD_FINALIZE_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+/// posix_spawn(3) (posix_spawnp(3) when `search_path`) of argv[0] with the current environment,
+/// stdio inherited, the signal mask emptied and every catchable signal's disposition reset
+/// to default in the child, so a command started from a process that blocks SIGTERM still
+/// dies of SIGTERM. Returns 0 and *pid, or an errno value (posix_spawn does not set errno).
+int cbhf_spawn(const char *const argv[], int search_path, pid_t *pid);
+
+/// Blocks `signals` (count entries) for the calling thread and returns a signalfd(2)
+/// (SFD_CLOEXEC) that reads them; -1 with errno.
+int cbhf_block_signals_to_fd(const int *signals, int count);
+
+/// Reads one signalfd_siginfo from `fd`: returns the signal number, 0 when nothing is
+/// pending (the fd is non-blocking), -1 with errno.
+int cbhf_read_signal(int fd);
+
+/// Waits up to `timeout_ms` (-1: forever) for `fd` to become readable: poll(2) on one fd.
+/// Returns 1 readable, 0 timed out, -1 with errno (EINTR is returned, not retried).
+int cbhf_poll_readable(int fd, int timeout_ms);
+
+/// Takes an exclusive lock on `fd`, waiting at most `timeout_usec` (UINT64_MAX: forever):
+/// F_OFD_SETLKW on the whole file, or flock(LOCK_EX) when the kernel or file system
+/// refuses OFD locks (EINVAL), as libglnx's glnx_make_lock_file() does. The wait is bounded
+/// by a SIGALRM interval timer that interrupts the call; SIGTERM and SIGINT interrupt it
+/// too. Both are unblocked only for the duration of the wait, with handlers that just
+/// record the signal, and the previous handlers, mask and timer are restored afterwards.
+/// Returns 0 when the lock is held; -1 with errno otherwise: ETIMEDOUT at the deadline,
+/// EINTR with *signal_out set when SIGTERM or SIGINT arrived, or the call's own error.
+int cbhf_lock_wait(int fd, uint64_t timeout_usec, int *signal_out);
+
+/// statx(2) STATX_ATTR_MOUNT_ROOT of the open `fd`: 1 when it is the root of a mount,
+/// 0 when not, -1 with errno; EOPNOTSUPP when the kernel does not report the attribute.
+int cbhf_is_mount_root(int fd);
+
+#endif

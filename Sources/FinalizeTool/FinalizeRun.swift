@@ -1,0 +1,220 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import BootHoldCore
+import BootHoldJournal
+import BootHoldSystem
+
+/// One shutdown-time finalization: check → lock → record → run → record.
+struct FinalizeRun {
+    let request: RunRequest
+    let log: Logger
+
+    /// After the deadline's SIGTERM the command gets this long before SIGKILL. The generator
+    /// leaves 10 s between this deadline and systemd's own stop timeout (whose SIGABRT or
+    /// SIGKILL would hit boothold-finalize too, losing the result), so it stays ≤ 5 s.
+    static let killGrace = TimeSpan.seconds(5)
+
+    private var records: OutcomeLog {
+        OutcomeLog(name: request.name, staged: request.staged, stateDirectory: request.stateDirectory, log: log)
+    }
+
+    func execute() -> Int32 {
+        let start = MonotonicInstant.now()
+        let deadline = Deadline.after(request.timeout, from: start)
+
+        guard DurableFile.exists(request.staged) else {
+            log.info("nothing staged for \(request.name): \(request.staged) does not exist")
+            return FinalizeExitCode.success
+        }
+        let records = self.records
+        records.clearPrevious()
+
+        // Blocked from here on, so a SIGTERM from systemd during the checks or the lock wait
+        // is queued and handled, never the default "die without a result".
+        let inbox: SignalInbox
+        do {
+            inbox = try SignalInbox(blocking: [SIGCHLD, SIGTERM, SIGINT])
+        } catch {
+            return fail(records, reason: "cannot set up signal handling: \(error)", status: FinalizeExitCode.internalError)
+        }
+
+        for path in request.required {
+            if let problem = RequiredPathCheck(path: path, profile: request.name).problem() {
+                let result = resultRecord(.unreachable, reason: problem)
+                records.writeResult(result, message: "Not finalizing \(request.name): \(problem)", level: .error,
+                                    extraFields: [JournalField("BOOTHOLD_PATH", path)])
+                return FinalizeExitCode.unreachable
+            }
+            log.debug("\(path) is mounted and reachable")
+        }
+
+        var lock: ExclusiveLock?
+        if let lockPath = request.lock {
+            switch acquireLock(lockPath, until: deadline, records: records) {
+            case .success(let held): lock = held
+            case .failure(let status): return status
+            }
+        }
+        defer { lock?.release() }
+
+        return runCommand(records: records, inbox: inbox, deadline: deadline)
+    }
+
+    private enum LockResult {
+        case success(ExclusiveLock)
+        case failure(Int32)
+    }
+
+    private func acquireLock(_ path: String, until deadline: Deadline, records: OutcomeLog) -> LockResult {
+        let attempt: ExclusiveLock.Attempt
+        do {
+            attempt = try ExclusiveLock.acquire(path, until: deadline)
+        } catch {
+            return .failure(fail(records, reason: "cannot lock \(path): \(error)", status: FinalizeExitCode.internalError))
+        }
+        let reason: String
+        switch attempt {
+        case .acquired(let lock):
+            log.debug("locked \(path)")
+            return .success(lock)
+        case .timedOut:
+            reason = "\(path) is still locked by another process after \(request.timeout)"
+        case .interrupted(let signal):
+            reason = "received \(signalName(signal)) while waiting for the lock on \(path)"
+        }
+        let result = resultRecord(.locked, reason: reason)
+        records.writeResult(result, message: "Not finalizing \(request.name): \(reason).", level: .error,
+                            extraFields: [JournalField("BOOTHOLD_LOCK", path)])
+        return .failure(FinalizeExitCode.locked)
+    }
+
+    private func runCommand(records: OutcomeLog, inbox: SignalInbox, deadline: Deadline) -> Int32 {
+        let commandLine = request.command.joined(separator: " ")
+        records.writeStarted(StartedRecord(
+            name: request.name, staged: request.staged, command: request.command,
+            startedRealtimeMicroseconds: WallClock.nowMicroseconds(), bootID: currentBootID(), pid: getpid()))
+
+        let spawned = MonotonicInstant.now()
+        let child: ChildProcess
+        do {
+            child = try ChildProcess.spawn(request.command)
+        } catch let error as SystemCallError {
+            let status: Int32
+            switch error.errno {
+            case .noSuchFileOrDirectory, .notDirectory: status = FinalizeExitCode.notFound
+            case .permissionDenied, Errno(rawValue: ENOEXEC): status = FinalizeExitCode.cannotExecute
+            default: status = FinalizeExitCode.internalError
+            }
+            return fail(records, reason: "cannot run \(request.command[0]): \(error.errno)", status: status)
+        } catch {
+            return fail(records, reason: "cannot run \(request.command[0]): \(error)", status: FinalizeExitCode.internalError)
+        }
+
+        let ending: CommandEnding
+        do {
+            ending = try wait(for: child, inbox: inbox, deadline: deadline)
+        } catch {
+            // Only a failing waitpid/poll/read gets here; the command may still be running.
+            child.send(SIGKILL)
+            return fail(records, reason: "lost track of \(commandLine): \(error)", status: FinalizeExitCode.internalError)
+        }
+
+        let duration = MonotonicInstant.now().since(spawned)
+        let stagedAfter = DurableFile.exists(request.staged)
+        let verdict = CommandVerdict(termination: ending.termination, deadlineExpired: ending.stoppedAt != nil)
+        var result = resultRecord(verdict.outcome, reason: ending.reason(command: request.command[0], timeout: request.timeout))
+        switch ending.termination {
+        case .exited(let status): result.exitStatus = status
+        case .signaled(let signal): result.signal = signal
+        }
+        result.duration = duration
+        result.stagedAfter = stagedAfter
+
+        let message: String
+        let level: LogLevel
+        if result.notApplied {
+            message = "Finalizing \(request.name): " + ResultRecord.notAppliedSentence(staged: request.staged) + "."
+            level = .warning
+        } else if verdict.outcome == .succeeded {
+            message = "Finalized \(request.name) in \(duration)."
+            level = .info
+        } else {
+            message = "Finalizing \(request.name) \(verdict.outcome.pastTense): \(result.reason) after \(duration)."
+            level = .error
+        }
+        records.writeResult(result, message: message, level: level)
+        return verdict.exitStatus
+    }
+
+    /// Records an attempt that boothold-finalize itself could not carry through.
+    private func fail(_ records: OutcomeLog, reason: String, status: Int32) -> Int32 {
+        let result = resultRecord(.failed, reason: reason)
+        records.writeResult(result, message: "Finalizing \(request.name) failed: \(reason).", level: .error)
+        return status
+    }
+
+    private func resultRecord(_ outcome: FinalizeOutcome, reason: String) -> ResultRecord {
+        ResultRecord(
+            name: request.name, staged: request.staged, outcome: outcome, reason: reason,
+            finishedRealtimeMicroseconds: WallClock.nowMicroseconds(), bootID: currentBootID())
+    }
+
+    /// Waits for the command: forwards SIGTERM/SIGINT, stops it at the deadline with SIGTERM
+    /// and, after the grace, SIGKILL. Only the command's own pid is signalled, never its
+    /// process group: ostree forks a watchdog that thaws /boot after a FIFREEZE if its parent
+    /// dies, and killing that too could leave /boot frozen.
+    private func wait(for child: ChildProcess, inbox: SignalInbox, deadline: Deadline) throws -> CommandEnding {
+        var ending = CommandEnding()
+        var current = deadline
+        while true {
+            if let termination = try child.reapIfEnded() {
+                ending.termination = termination
+                return ending
+            }
+            switch try inbox.wait(until: current) {
+            case .signal(SIGCHLD):
+                continue
+            case .signal(let signal):
+                log.notice("received \(signalName(signal)), forwarding it to \(request.command[0]) (pid \(child.pid))")
+                ending.forwarded = signal
+                child.send(signal)
+            case .deadline where ending.stoppedAt == nil:
+                let grace = min(FinalizeRun.killGrace, request.timeout)
+                log.error("\(request.command[0]) did not finish within \(request.timeout): sending SIGTERM, SIGKILL in \(grace)")
+                ending.stoppedAt = SIGTERM
+                child.send(SIGTERM)
+                current = Deadline.after(grace)
+            case .deadline:
+                log.error("\(request.command[0]) is still running after SIGTERM: sending SIGKILL")
+                ending.stoppedAt = SIGKILL
+                child.send(SIGKILL)
+                current = .never
+            }
+        }
+    }
+}
+
+/// How the command ended and what boothold-finalize did to it on the way.
+struct CommandEnding {
+    var termination: CommandTermination = .exited(status: 0)
+    /// The last signal forwarded from boothold-finalize's own SIGTERM/SIGINT.
+    var forwarded: Int32?
+    /// The strongest signal sent because of the deadline.
+    var stoppedAt: Int32?
+
+    func reason(command: String, timeout: TimeSpan) -> String {
+        if let stoppedAt {
+            return "\(command) did not finish within \(timeout) and was stopped with \(signalName(stoppedAt))"
+        }
+        switch termination {
+        case .exited(0):
+            return "\(command) exited successfully"
+        case .exited(let status):
+            return "\(command) exited with status \(status)"
+        case .signaled(let signal):
+            let forwardedNote = forwarded.map { " (boothold-finalize had forwarded \(signalName($0)) to it)" } ?? ""
+            return "\(command) was killed by \(signalName(signal))\(forwardedNote)"
+        }
+    }
+}
