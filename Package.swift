@@ -46,6 +46,6 @@ let package = Package(
         .testTarget(name: "BootHoldCoreTests", dependencies: ["BootHoldCore"]),
         .testTarget(name: "GeneratorTests", dependencies: ["BootHoldCore", "BootHoldSystem", "BootHoldMachine"]),
         .testTarget(name: "HoldTests", dependencies: ["BootHoldCore"], exclude: ["autofs-test-daemon.py"]),
-        .testTarget(name: "FinalizeTests", dependencies: ["BootHoldCore"]),
+        .testTarget(name: "FinalizeTests", dependencies: ["BootHoldCore", "FinalizeTool"]),
     ]
 )

@@ -22,7 +22,7 @@ struct RequiredPathCheck {
         }
     }
 
-    private func describe(_ error: Errno) -> String {
+    func describe(_ error: Errno) -> String {
         switch error {
         case .hostIsDown:
             // systemd's automount answers EHOSTDOWN once its stop is queued:
