@@ -98,10 +98,19 @@ public struct GeneratorOutputWriter {
             return
         }
         let fd = FileDescriptor(rawValue: unnamed)
-        try fd.closeAfter {
+        let linked: Bool = try fd.closeAfter {
             try fd.writeAll(contents)
-            _ = try retryingInterrupts("link", path: name) { cbh_link_tmpfile(fd.rawValue, parent.rawValue, name) }
+            do {
+                _ = try retryingInterrupts("link", path: name) { cbh_link_tmpfile(fd.rawValue, parent.rawValue, name) }
+                return true
+            } catch let error as SystemCallError where error.errno == .noSuchFileOrDirectory {
+                // linkat(2) reaches the unnamed file through /proc/self/fd: without /proc
+                // mounted, fall back to an exclusive create.
+                logger.debug("Cannot link '\(displayPath)' through /proc (\(error.errno)), writing in place.")
+                return false
+            }
         }
+        if !linked { try createFileInPlace(name, contents: contents, in: parent) }
     }
 
     private func createFileInPlace(_ name: String, contents: String, in parent: FileDescriptor) throws {

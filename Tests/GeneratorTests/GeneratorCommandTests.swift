@@ -176,4 +176,27 @@ import Testing
         let silent = try run(Products.generator, [try makeDirectory(temporary, "c").path], environment: environment)
         #expect(silent.standardError.isEmpty, "\(silent.standardError)")
     }
+
+    /// Without /proc/self/fd the unnamed file cannot be linked by its descriptor; the writer
+    /// falls back to exclusive creation and the tree is the same. (An empty tmpfs over the
+    /// process's fd directory in a private mount namespace: the Swift runtime itself reads
+    /// /proc/self/cmdline, so /proc cannot go altogether.)
+    @Test func writesTheSameTreeWithoutProcFileDescriptors() throws {
+        let temporary = try TemporaryDirectory("no-proc")
+        defer { temporary.remove() }
+        let fixture = GoldenFixture(name: "fstab-automount-boot")
+        let environment = try fixture.prepare(in: temporary)
+        let output = try makeDirectory(temporary, "out")
+        var debug = environment
+        debug["SYSTEMD_LOG_LEVEL"] = "debug"
+        let result = try run(
+            URL(fileURLWithPath: "/usr/bin/unshare"),
+            ["-m", "--propagation", "private", "/bin/sh", "-c", "mount -t tmpfs none /proc/$$/fd && exec \"$1\" \"$2\"", "sh",
+             Products.generator.path, output.path],
+            environment: debug)
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardError.contains("writing in place"))
+        let difference = Tree.difference(expected: try Tree.read(fixture.expectedDirectory), actual: try Tree.read(output))
+        #expect(difference.isEmpty, "\(difference)")
+    }
 }
