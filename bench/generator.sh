@@ -13,25 +13,34 @@ anchor=/lib/systemd/system-generators/systemd-fstab-generator
 need=()
 command -v hyperfine >/dev/null || need+=(hyperfine)
 [ -x /usr/bin/time ] || need+=(time)
+command -v strip >/dev/null || need+=(binutils)
 if [ ${#need[@]} -gt 0 ]; then
     apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
-echo "=== release build (--static-swift-stdlib)"
+echo "=== release builds (--static-swift-stdlib): the standalone generator and the installed multi-call executable"
 swift build -c release --static-swift-stdlib --product boothold-generator 2>&1 | tail -1
-bin=$(swift build -c release --show-bin-path)/boothold-generator
-
-# The executable must run on a machine without the Swift toolchain.
-if ldd "$bin" | grep -E 'libswift|libFoundation|lib_FoundationICU|libdispatch'; then
-    echo "FAIL: $bin links Swift runtime libraries dynamically" >&2
-    exit 1
-fi
-echo "ldd: no Swift runtime libraries ($(ldd "$bin" | wc -l) shared objects)"
-strip -o "${bin}.stripped" "$bin"
-echo "size: $(stat -c %s "$bin") bytes, stripped $(stat -c %s "${bin}.stripped") bytes"
+swift build -c release --static-swift-stdlib --product boothold 2>&1 | tail -1
+products=$(swift build -c release --show-bin-path)
 
 work=$(mktemp -d /tmp/boothold-bench-XXXXXX)
 trap 'rm -rf "$work"' EXIT
+
+# Both stripped, as installed; the multi-call one under the name it dispatches on.
+mkdir -p "$work/standalone" "$work/installed"
+standalone=$work/standalone/boothold-generator
+installed=$work/installed/boothold-generator
+strip -o "$standalone" "$products/boothold-generator"
+strip -o "$installed" "$products/boothold"
+for bin in "$standalone" "$installed"; do
+    # The executable must run on a machine without the Swift toolchain.
+    if ldd "$bin" | grep -E 'libswift|libFoundation|lib_FoundationICU|libdispatch'; then
+        echo "FAIL: $bin links Swift runtime libraries dynamically" >&2
+        exit 1
+    fi
+    echo "${bin#"$work"/}: $(stat -c %s "$bin") bytes stripped, $(ldd "$bin" | wc -l) shared objects, no Swift runtime library"
+done
+
 
 # One machine for both: the shipped ostree profile, this host's mount table, an fstab whose
 # /boot is an automount (both generators then write units).
@@ -55,11 +64,13 @@ fresh="/bin/sh -c 'rm -rf $out && mkdir $out'"
 echo "=== wall time: hyperfine -N, $runs runs each, fresh output directory per run"
 hyperfine -N --style basic --warmup 20 --runs "$runs" --export-csv "$work/times.csv" \
     --prepare "$fresh" -n systemd-fstab-generator "$anchor $out $out $out" \
-    --prepare "$fresh" -n boothold-generator "$bin $out $out $out" >/dev/null
+    --prepare "$fresh" -n standalone "$standalone $out $out $out" \
+    --prepare "$fresh" -n installed "$installed $out $out $out" >/dev/null
 # CSV columns: command,mean,stddev,median,user,system,min,max (seconds)
 median_of() { awk -F, -v name="$1" '$1 == name { print $4 }' "$work/times.csv"; }
 t_anchor=$(median_of systemd-fstab-generator)
-t_ours=$(median_of boothold-generator)
+t_standalone=$(median_of standalone)
+t_installed=$(median_of installed)
 
 rss_median() {
     local i values=()
@@ -71,11 +82,18 @@ rss_median() {
 }
 echo "=== peak RSS: /usr/bin/time -f %M, median of $rss_runs runs each"
 r_anchor=$(rss_median "$anchor")
-r_ours=$(rss_median "$bin")
+r_standalone=$(rss_median "$standalone")
+r_installed=$(rss_median "$installed")
 
-awk -v ta="$t_anchor" -v to="$t_ours" -v ra="$r_anchor" -v ro="$r_ours" 'BEGIN {
-    printf "%-26s %12s %14s\n", "", "median ms", "peak RSS KiB"
-    printf "%-26s %12.3f %14d\n", "systemd-fstab-generator", ta * 1000, ra
-    printf "%-26s %12.3f %14d\n", "boothold-generator", to * 1000, ro
-    printf "ratio time %.2f× (goal ≤ 0.80)   ratio RSS %.2f× (goal ≤ 1.00)\n", to / ta, ro / ra
+# Sanity: both really wrote the paired ostree units on this fstab.
+rm -rf "$out" && mkdir "$out" && "$installed" "$out"
+[ -f "$out/ostree-finalize-staged-hold.service" ] || { echo "FAIL: no hold unit written" >&2; exit 1; }
+
+awk -v ta="$t_anchor" -v ts="$t_standalone" -v ti="$t_installed" \
+    -v ra="$r_anchor" -v rs="$r_standalone" -v ri="$r_installed" 'BEGIN {
+    printf "%-44s %10s %13s %11s %10s\n", "", "median ms", "peak RSS KiB", "time ratio", "RSS ratio"
+    printf "%-44s %10.3f %13d %11s %10s\n", "systemd-fstab-generator (anchor)", ta * 1000, ra, "1.00", "1.00"
+    printf "%-44s %10.3f %13d %10.2f× %9.2f×\n", "boothold-generator, standalone", ts * 1000, rs, ts / ta, rs / ra
+    printf "%-44s %10.3f %13d %10.2f× %9.2f×\n", "boothold-generator, installed (multi-call)", ti * 1000, ri, ti / ta, ri / ra
+    print "goal: time ratio ≤ 0.80, RSS ratio ≤ 1.00"
 }'

@@ -19,8 +19,9 @@ enum GeneratorInvocation: Equatable {
         case ["--explain"]:
             self = .explain
         case let words where words.contains(where: { $0.hasPrefix("-") }):
-            let unknown = words.first(where: { $0.hasPrefix("-") })!
-            self = .usageError("Unknown option '\(unknown)' (or an option combined with directories).")
+            let option = words.first(where: { $0.hasPrefix("-") })!
+            let known = ["--help", "-h", "--version", "--explain"].contains(option)
+            self = .usageError(known ? "\(option) takes no other arguments." : "Unknown option '\(option)'.")
         case let words where words.count == 1 || words.count == 3:
             // With one argument it serves as all three directories (systemd.generator(7)).
             self = .generate(normalDirectory: words[0])

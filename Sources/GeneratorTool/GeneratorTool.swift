@@ -21,7 +21,11 @@ public enum GeneratorTool {
             try? FileDescriptor.standardError.writeAll("boothold-generator: \(message)\n\n\(GeneratorInvocation.usage)")
             return 2
         case .explain:
-            let (output, _) = decide(logger: GeneratorLogging.logger(kernelLog: false))
+            // The explanation already says what the info lines would: only warnings and errors
+            // are logged on top, unless SYSTEMD_LOG_LEVEL asks for more.
+            var logger = GeneratorLogging.logger(kernelLog: false)
+            if Environment.value("SYSTEMD_LOG_LEVEL") == nil { logger.maxLevel = .warning }
+            let (output, _) = decide(logger: logger)
             try? FileDescriptor.standardOutput.writeAll(output.explanation())
             return 0
         case .generate(let normalDirectory):
