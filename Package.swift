@@ -47,5 +47,6 @@ let package = Package(
         .testTarget(name: "GeneratorTests", dependencies: ["BootHoldCore", "BootHoldSystem", "BootHoldMachine"]),
         .testTarget(name: "HoldTests", dependencies: ["BootHoldCore"], exclude: ["autofs-test-daemon.py"]),
         .testTarget(name: "FinalizeTests", dependencies: ["BootHoldCore", "FinalizeTool"]),
+        .testTarget(name: "RobustnessTests", dependencies: ["BootHoldCore"]),
     ]
 )
