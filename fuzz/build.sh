@@ -30,7 +30,8 @@ swift_module() {
         -o "$out/$name.o" "${sources[@]}"
 }
 
-core() { swift_module BootHoldCore; }
+# -enable-testing: the unit-setting target reaches the renderer's internal escaping.
+core() { swift_module BootHoldCore -enable-testing; }
 
 io() {
     # The C shims (GNU-only calls) as a Clang module plus an object.

@@ -31,7 +31,19 @@ enum SystemdUnitSyntax {
     static func parseUnitFile(_ bytes: [UInt8]) throws -> [UnitAssignment] {
         var result: [UnitAssignment] = []
         var section: String?
-        var lines = split(bytes, separator: 0x0A)
+        // read_line(): "\n", "\r", "\r\n" and NUL all end a line.
+        var lines: [[UInt8]] = [[]]
+        var k = 0
+        while k < bytes.count {
+            let b = bytes[k]
+            if b == 0x0A || b == 0x0D || b == 0 {
+                if b == 0x0D, k + 1 < bytes.count, bytes[k + 1] == 0x0A { k += 1 }
+                lines.append([])
+            } else {
+                lines[lines.count - 1].append(b)
+            }
+            k += 1
+        }
         if lines.last == [] { lines.removeLast() }
         var index = 0
         while index < lines.count {
@@ -196,7 +208,7 @@ enum SystemdUnitSyntax {
 
     /// A command line of `ExecStart=`/`ExecStop=` as the process will see it: specifiers,
     /// then the leading prefix characters (`-@:+!`), then the words with quotes and C escapes,
-    /// then, at exec time, `$$` → `$` (unless `:`); a `${VAR}` or whole-word `$VAR` would be
+    /// then, at exec time, `$$` → `$` in the arguments (unless `:`); a `${VAR}` or whole-word `$VAR` would be
     /// substituted, which the generator never means, so it is an error.
     static func commandLine(_ value: [UInt8]) throws -> (prefixes: String, argv: [[UInt8]]) {
         var line = try expandSpecifiers(value)
@@ -210,8 +222,10 @@ enum SystemdUnitSyntax {
         guard let path = words.first else { throw UnitSyntaxError("empty command line") }
         guard path.first == UInt8(ascii: "/") else { throw UnitSyntaxError("executable path is not absolute") }
         if words.contains(where: { $0.contains(0) }) { throw UnitSyntaxError("NUL in command line") }
+        // The executable path is used as written; only the arguments get environment
+        // substitution (replace_env_argv() runs on argv, execve() gets the path).
         if prefixes.contains(":") { return (prefixes, words) }
-        return (prefixes, try words.map(expandEnvironment))
+        return (prefixes, [path] + (try words.dropFirst().map(expandEnvironment)))
     }
 
     /// replace_env(): `$$` is `$`; `${NAME}` and a word that is exactly `$NAME` are variable

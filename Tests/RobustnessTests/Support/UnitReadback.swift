@@ -1,0 +1,39 @@
+/// What systemd would take from a profile's generated units, read with systemd's own rules
+/// (`SystemdUnitSyntax`), never with the generator's code.
+struct ProfileReadback {
+    var description: String
+    var condition: String?
+    var requiresMountsFor: [String]
+    /// `ExecStop=` of the finalize unit, argv as the process sees it.
+    var finalizeArgv: [String]
+    /// The finalize command: what follows `--` in `ExecStop=`.
+    var command: [String]
+    /// `ExecStart=` of the hold unit, if the profile is paired.
+    var holdArgv: [String]?
+    /// `PathExists=` of the `.path` unit, if the profile has one.
+    var pathExists: String?
+
+    init(_ run: GeneratorRun, profile: String) throws {
+        let finalize = try assignments(run, "\(profile).service")
+        func one(_ list: [UnitAssignment], _ key: String) throws -> [UInt8] {
+            let found = values(list, key)
+            guard found.count == 1 else { throw UnitSyntaxError("\(key)= appears \(found.count) times") }
+            return found[0]
+        }
+        description = try SystemdUnitSyntax.text(one(finalize, "Description")).text
+        condition = try values(finalize, "ConditionPathExists").first.map { try SystemdUnitSyntax.path($0).text }
+        requiresMountsFor = try SystemdUnitSyntax.mountsFor(one(finalize, "RequiresMountsFor")).map(\.text)
+        finalizeArgv = try SystemdUnitSyntax.commandLine(one(finalize, "ExecStop")).argv.map(\.text)
+        guard let separator = finalizeArgv.firstIndex(of: "--") else { throw UnitSyntaxError("no -- in ExecStop=") }
+        command = Array(finalizeArgv[(separator + 1)...])
+        if run.files["\(profile)-hold.service"] != nil {
+            let hold = try assignments(run, "\(profile)-hold.service")
+            let (prefixes, argv) = try SystemdUnitSyntax.commandLine(one(hold, "ExecStart"))
+            guard prefixes == "+" else { throw UnitSyntaxError("hold ExecStart= prefix is '\(prefixes)', not '+'") }
+            holdArgv = argv.map(\.text)
+        }
+        if run.files["\(profile).path"] != nil {
+            pathExists = try SystemdUnitSyntax.path(one(try assignments(run, "\(profile).path"), "PathExists")).text
+        }
+    }
+}
