@@ -103,13 +103,18 @@ let readyTimeout = 10.0
 
     @Test func noFileEverKeepsHolding() throws {
         let stage = try NamespaceStage()
-        let staged = stage.directory + "/staged-deployment"
+        let run = stage.directory + "/run"
+        try FileManager.default.createDirectory(atPath: run, withIntermediateDirectories: false)
+        let staged = run + "/ostree/staged-deployment"
         let (boot, hold) = try startHold(stage, file: staged)
 
-        // Activity in the watched directory that is not about the file changes nothing.
-        let other = stage.directory + "/unrelated"
+        // The file's directory appearing and going away, and other files in it, change nothing.
+        try FileManager.default.createDirectory(atPath: run + "/ostree", withIntermediateDirectories: false)
+        #expect(hold.process.wait(timeout: 0.2) == nil, "released without the file: \(hold.standardError)")
+        let other = run + "/ostree/unrelated"
         #expect(FileManager.default.createFile(atPath: other, contents: Data()))
         try FileManager.default.removeItem(atPath: other)
+        #expect(rmdir(run + "/ostree") == 0)
         #expect(hold.process.wait(timeout: 0.5) == nil, "released without the file: \(hold.standardError)")
         #expect(try stage.unmount(boot).status != 0)
         #expect(hold.signal(SIGTERM))
