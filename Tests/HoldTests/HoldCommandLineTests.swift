@@ -1,0 +1,46 @@
+import BootHoldCore
+import Foundation
+import Testing
+
+@Suite struct HoldCommandLineTests {
+    @Test(arguments: [
+        ([String](), "no PATH to hold"),
+        (["boot"], "PATH 'boot' is not absolute"),
+        (["--release-when-gone"], "--release-when-gone needs a FILE"),
+        (["--release-when-gone", "staged", "/boot"], "is not an absolute file path"),
+        (["--hold-harder", "/boot"], "unknown option '--hold-harder'"),
+    ])
+    func aCommandLineThatCannotRunIsAUsageError(_ arguments: [String], _ message: String) throws {
+        let run = try ChildProcess.run([NamespaceStage.hold] + arguments)
+        #expect(run.status == 2)
+        #expect(run.standardError.contains(message), "stderr: \(run.standardError)")
+        #expect(run.standardError.contains("Usage: boothold-hold [--release-when-gone FILE] PATH..."))
+    }
+
+    @Test func helpAndVersionGoToStandardOutput() throws {
+        let help = try ChildProcess.run([NamespaceStage.hold, "--help"])
+        #expect(help.status == 0)
+        #expect(help.standardOutput.hasPrefix("Usage: boothold-hold"))
+        let version = try ChildProcess.run([NamespaceStage.hold, "--version"])
+        #expect(version.status == 0)
+        #expect(version.standardOutput == "boothold-hold \(ProjectVersion.string)\n")
+    }
+
+    @Test func optionsParseIntoARequest() throws {
+        #expect(try HoldCommand.parse(["--release-when-gone=/run/s", "/sysroot", "--", "/-odd"])
+                == .hold(HoldRequest(paths: ["/sysroot", "/-odd"], releaseWhenGone: "/run/s")))
+    }
+
+    @Test(arguments: [
+        ("0::/system.slice/x-hold.service\n", "/system.slice/x.service"),  // unified
+        ("12:pids:/\n1:name=systemd:/system.slice/x-hold.service\n0::/system.slice/x-hold.service\n",
+         "/system.slice/x.service"),  // hybrid
+        ("2:cpu:/\n1:name=systemd:/system.slice/x-hold.service\n", "/system.slice/x.service"),  // legacy
+        ("0::/system.slice/x.service\n", nil),  // not a hold unit
+        ("0::/\n", nil),
+    ] as [(String, String?)])
+    func theFinalizeUnitIsTheHoldUnitsSibling(_ procSelfCgroup: String, _ finalize: String?) {
+        let own = ServiceControlGroup.systemdPath(procSelfCgroup: procSelfCgroup)
+        #expect(own.flatMap(ServiceControlGroup.pairedFinalizeUnit(ofHold:)) == finalize)
+    }
+}
