@@ -36,7 +36,7 @@ struct AutomountPrediction {
         // point it could use (it refuses a busy one, so it was empty or missing).
         var atBoot = self
         if case .value(let mounts) = snapshot.mounts {
-            atBoot.snapshot.mounts = .value(mounts.filter { MountPath.simplifyFstabTarget($0.target) != path })
+            atBoot.snapshot.mounts = .value(mounts.filter { !MountPath.same(MountPath.simplifyFstabTarget($0.target) ?? "", path) })
         }
         atBoot.snapshot.mountPoints[path] = .value(.missing)
         for rule in [atBoot.automountUnit, atBoot.fstabAutomount, atBoot.gptAuto] {
@@ -52,7 +52,7 @@ struct AutomountPrediction {
     private func autofsMounted(_ path: String) -> Answer {
         guard let mounts = readMounts() else { return .decided(unreadableMounts) }
         // Search every row: once triggered, the real file system is stacked on the autofs row.
-        if mounts.contains(where: { $0.fileSystemType == "autofs" && MountPath.simplifyFstabTarget($0.target) == path }) {
+        if mounts.contains(where: { $0.fileSystemType == "autofs" && MountPath.same(MountPath.simplifyFstabTarget($0.target) ?? "", path) }) {
             return .decided(.autofsMounted)
         }
         return .noMatch("no autofs mounted")
@@ -115,13 +115,13 @@ struct AutomountPrediction {
 
         // systemd-fstab-generator creates unit files O_EXCL: the first entry for a mount
         // point claims its name, later duplicates fail. autofs and swap lines claim nothing.
-        var claimed: Set<String> = []
+        var claimed: Set<[UInt8]> = []
         for (entry, source) in sources {
             guard entry.fileSystemType != "autofs", entry.fileSystemType != "swap",
-                let target = MountPath.simplifyFstabTarget(entry.target), !claimed.contains(target)
+                let target = MountPath.simplifyFstabTarget(entry.target), !claimed.contains(Array(target.utf8))
             else { continue }
-            claimed.insert(target)
-            guard target == path else { continue }
+            claimed.insert(Array(target.utf8))
+            guard MountPath.same(target, path) else { continue }
             // systemd drops automount for the mounts the system cannot run without.
             guard target != "/", target != "/usr",
                 let option = FstabOptions.first(of: FstabOptions.automountNames, in: entry.options)
@@ -167,7 +167,7 @@ struct AutomountPrediction {
             }
         }
         guard let mounts = readMounts() else { return .decided(unreadableMounts) }
-        if mounts.contains(where: { MountPath.simplifyFstabTarget($0.target) == path }) {
+        if mounts.contains(where: { MountPath.same(MountPath.simplifyFstabTarget($0.target) ?? "", path) }) {
             return .noMatch("gpt-auto: \(path) is already a mount point")
         }
         switch snapshot.mountPoints[path] {

@@ -34,12 +34,12 @@ public enum ConfigurationLayout {
         func rank(_ directory: String) -> Int {
             dropInDirectories.firstIndex(of: directory) ?? dropInDirectories.count
         }
-        var winner: [String: DropInFile] = [:]
+        var winner: [[UInt8]: DropInFile] = [:]
         for dropIn in dropIns.enumerated().sorted(by: { (rank($0.element.directory), $0.offset) < (rank($1.element.directory), $1.offset) }).map(\.element)
         where dropIn.name.hasSuffix(".conf") && !dropIn.name.contains("/") {
-            winner[dropIn.name] = dropIn
+            winner[Array(dropIn.name.utf8)] = dropIn
         }
-        for name in winner.keys.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {
+        for name in winner.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
             let dropIn = winner[name]!
             guard !dropIn.masked else { continue }
             files.append(dropIn.directory + "/" + dropIn.name)

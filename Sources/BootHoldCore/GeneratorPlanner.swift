@@ -4,7 +4,7 @@ public enum GeneratorPlanner {
     /// Every path the reader must probe (unit states, mount point states): profiles' Paths plus /boot and /efi.
     public static func pathsToProbe(_ profiles: [StagedProfile]) -> [String] {
         var paths: [String] = []
-        for path in profiles.flatMap(\.paths) + ["/boot", "/efi"] where !paths.contains(path) {
+        for path in profiles.flatMap(\.paths) + ["/boot", "/efi"] where !paths.contains(where: { MountPath.same($0, path) }) {
             paths.append(path)
         }
         return paths

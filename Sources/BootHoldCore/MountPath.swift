@@ -25,6 +25,12 @@ public enum MountPath {
         path == prefix || prefix == "/" || path.hasPrefix(prefix + "/")
     }
 
+    /// Byte-wise equality. Swift's `==` treats canonically equivalent Unicode (é precomposed
+    /// or not) as equal; the kernel and systemd compare bytes.
+    static func same(_ a: String, _ b: String) -> Bool {
+        a.utf8.elementsEqual(b.utf8)
+    }
+
     static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         scalar.value < 0x20 || scalar.value == 0x7F
     }

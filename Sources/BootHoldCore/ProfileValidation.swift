@@ -73,7 +73,7 @@ enum ProfileValidation {
                         fail(at, "Paths=: \(Display.escaped(word)) is not a normalized absolute path without control characters")
                         continue
                     }
-                    if !paths.contains(normalized) { paths.append(normalized) }
+                    if !paths.contains(where: { MountPath.same($0, normalized) }) { paths.append(normalized) }
                 }
             } catch let error as SystemdWords.SyntaxError {
                 fail(at, "Paths=: \(error.message)")

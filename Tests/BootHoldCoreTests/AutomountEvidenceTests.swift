@@ -161,3 +161,15 @@ extension Machine {
     let decision = try #require(machine.plan().decisions.first)
     #expect(decision.paths == [PathDecision(path: "/efi", evidence: .gptAutoESP)])
 }
+
+/// "/café" precomposed and decomposed are different paths to the kernel and to systemd.
+@Test func pathsCompareByBytesNotByUnicodeEquivalence() throws {
+    let composed = "/caf\u{e9}"
+    let decomposed = "/cafe\u{301}"
+    let machine = Machine().fstabLine("UUID=1 \(decomposed) vfat x-systemd.automount").with {
+        $0.configuration = [conf("/etc/boothold/boothold.conf", minimal + "Paths=\(composed) \(decomposed)\n")]
+    }
+    let decision = try #require(machine.plan().decisions.first)
+    #expect(decision.paths.count == 2)
+    #expect(decision.paths.map { $0.evidence.needsHold } == [false, true])
+}
