@@ -4,26 +4,28 @@
 #
 # Variants (each a clean static release build in its own scratch directory):
 #   separate        three executables (boothold-generator, -hold, -finalize)
-#   multi           one multi-call executable `boothold`
+#   multi           one multi-call executable `boothold` (what meson-install.sh installs)
 #   multi-Osize     the same with -Osize
 #   multi-gc        the same with the linker's --gc-sections
 #   multi-Osize-gc  both
 # For the multi-call variants the hold is measured twice: as built, and with libmount and
-# libsystemd forced into its DT_NEEDED (patchelf --add-needed), which is what linking them
-# costs the hold when the tools do not load them with dlopen().
+# libsystemd forced into DT_NEEDED (patchelf --add-needed), which is what linking them
+# instead of loading them with dlopen(3) costs the hold.
 #
 # Time and memory are printed as ratios against anchors measured in the same run:
-# `sleep infinity` (a process that only waits) for the hold, Debian's
-# systemd-fstab-generator for the generator. Absolute numbers are printed too, but only
-# the ratios compare across machines.
+# `sleep infinity` (a process that only waits) for the hold; Debian's
+# systemd-fstab-generator, timed in the same hyperfine run as each variant's generator, for
+# the generator. Absolute numbers are printed too, but only the ratios compare across
+# machines (and wall time suffers from anything else running: compare the CPU ratio too).
 #
 # Usage: bench/size.sh [VARIANT]...   (default: all)
-# Needs: swift, strip, patchelf, hyperfine, GNU time (Debian: binutils patchelf hyperfine time).
+# Needs: swift, strip, patchelf, hyperfine, python3, unshare, GNU time
+# (Debian: binutils patchelf hyperfine python3 util-linux time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
 
-for tool in swift strip patchelf hyperfine /usr/bin/time; do
+for tool in swift strip patchelf hyperfine python3 unshare /usr/bin/time; do
     command -v "$tool" >/dev/null || { echo "bench/size.sh: $tool is missing" >&2; exit 1; }
 done
 
@@ -43,41 +45,43 @@ flags_of() {
     esac
 }
 
-# VmRSS (kB) of COMMAND… 0.3 s after it started, then SIGTERM; "exited" if it did not wait.
+# "VmRSS RssAnon" (kB) of COMMAND… 0.3 s after it started, then SIGTERM; "exited" if it did
+# not wait. It runs in a new PID and mount namespace: boothold-hold only holds from PID 1's
+# mount namespace, and there the shell is PID 1.
 resident_kb() {
-    local pid rss
-    "$@" >/dev/null 2>&1 &
-    pid=$!
-    sleep 0.3
-    rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || true)
-    kill -TERM "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-    echo "${rss:-exited}"
+    local rss
+    # shellcheck disable=SC2016 # expanded by the inner shell
+    rss=$(unshare --mount --pid --fork --mount-proc sh -c '
+        "$@" >/dev/null 2>&1 & pid=$!
+        sleep 0.3
+        awk "/^VmRSS:/ { rss = \$2 } /^RssAnon:/ { anon = \$2 } END { if (rss) print rss, anon }" \
+            "/proc/$pid/status" 2>/dev/null
+        kill -TERM "$pid" 2>/dev/null; wait "$pid"' sh "$@" 2>/dev/null) || true
+    echo "${rss:-exited -}"
 }
 
-# Median over 5 runs of resident_kb.
+# Median (by VmRSS) over 5 runs of resident_kb.
 median_resident_kb() {
-    local samples=() _
-    for _ in 1 2 3 4 5; do samples+=("$(resident_kb "$@")"); done
-    printf '%s\n' "${samples[@]}" | sort -n | sed -n 3p
-}
-
-# Peak RSS (kB), median of 5 runs: for a program that does not wait.
-peak_kb() {
     local _
-    for _ in 1 2 3 4 5; do
-        { /usr/bin/time -f %M "$@" 2>&1 >/dev/null || true; } | tail -n 1
-    done | sort -n | sed -n 3p
+    for _ in 1 2 3 4 5; do resident_kb "$@"; done | sort -n | sed -n 3p
 }
 
-# Median wall time (ms) of a generator writing into a fresh directory each run.
-generator_ms() {
-    local out=$work/generator-out
+# "ours_median_ms anchor_median_ms ours_cpu_ms anchor_cpu_ms": the generator and
+# systemd-fstab-generator in one hyperfine run, each writing into a fresh directory.
+generator_pair_ms() {
+    local generator=$1 out=$work/generator-out
     hyperfine -N --warmup 10 --runs 200 --style none \
         --prepare "sh -c 'rm -rf $out && mkdir $out'" \
-        --export-json "$work/hyperfine.json" "$* $out $out $out" >/dev/null 2>&1
-    python3 -c 'import json,sys; print("%.2f" % (json.load(open(sys.argv[1]))["results"][0]["median"]*1000))' \
-        "$work/hyperfine.json"
+        --export-json "$work/hyperfine.json" \
+        "env BOOTHOLD_ROOT=$fixture $generator $out $out $out" \
+        "env SYSTEMD_PROC_CMDLINE=root=/dev/vda1 SYSTEMD_FSTAB=$fixture/etc/fstab /lib/systemd/system-generators/systemd-fstab-generator $out $out $out" \
+        >/dev/null 2>&1
+    python3 - "$work/hyperfine.json" <<'EOF'
+import json, sys
+ours, anchor = json.load(open(sys.argv[1]))["results"]
+print("%.2f %.2f %.2f %.2f" % (ours["median"] * 1000, anchor["median"] * 1000,
+      (ours["user"] + ours["system"]) * 1000, (anchor["user"] + anchor["system"]) * 1000))
+EOF
 }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a+0 > 0 && b+0 > 0) printf "%.2f", a / b; else print "-" }'; }
@@ -86,24 +90,21 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a+0 > 0 && b+0 > 0) printf "%.2f"
 # fstab that automounts /boot, so the generator decides for a paired hold + finalize.
 fixture=$work/root
 mkdir -p "$fixture/usr/lib/boothold" "$fixture/proc/self" "$fixture/etc" "$fixture/boot"
-[ -f generator/boothold.conf ] && cp generator/boothold.conf "$fixture/usr/lib/boothold/"
+cp generator/boothold.conf "$fixture/usr/lib/boothold/"
 cp /proc/self/mountinfo "$fixture/proc/self/mountinfo"
 echo "BOOT_IMAGE=/vmlinuz root=/dev/vda1 rw" > "$fixture/proc/cmdline"
 echo "/dev/vda2 /boot vfat umask=0077,x-systemd.automount 0 2" > "$fixture/etc/fstab"
-held=$work/held; mkdir -p "$held" "$work/peak"
+held=$work/held; mkdir -p "$held"
 
-anchor_sleep=$(median_resident_kb sleep infinity)
-anchor_fstab_ms=$(SYSTEMD_PROC_CMDLINE="root=/dev/vda1" SYSTEMD_FSTAB=$fixture/etc/fstab \
-    generator_ms /lib/systemd/system-generators/systemd-fstab-generator)
-anchor_fstab_kb=$(peak_kb env SYSTEMD_FSTAB="$fixture/etc/fstab" \
-    /lib/systemd/system-generators/systemd-fstab-generator "$work/peak" "$work/peak" "$work/peak")
-echo "anchors: sleep infinity VmRSS ${anchor_sleep} kB; systemd-fstab-generator ${anchor_fstab_ms} ms, peak ${anchor_fstab_kb} kB"
+read -r sleep_kb sleep_anon <<< "$(median_resident_kb sleep infinity)"
+echo "anchor: sleep infinity VmRSS ${sleep_kb} kB (RssAnon ${sleep_anon} kB)"
 echo "swift: $(swift --version 2>&1 | sed -n 1p)"
 echo
 
-printf '%-15s %12s %-34s %10s %10s %10s %10s %9s %9s\n' \
-    variant "bytes" "NEEDED (besides libc/libm/libstdc++/libgcc_s)" "hold kB" "hold/sleep" \
-    "+libs kB" "+libs/sleep" "gen ms" "gen/fstab"
+format='%-15s %9s %-22s %8s %6s %6s %8s %6s %7s %7s %6s %7s %7s %6s\n'
+# shellcheck disable=SC2059 # the format is the table's
+printf "$format" variant bytes "NEEDED (+libc/m/stdc++)" "hold kB" "/sleep" "anon" \
+    "+libs kB" "/sleep" "gen ms" "fstab" "wall" "gen cpu" "fstab" "cpu"
 for variant in "${variants[@]}"; do
     read -r -a flags <<< "$(flags_of "$variant")"
     build=$scratch/$variant
@@ -119,36 +120,37 @@ for variant in "${variants[@]}"; do
             || { cat "$work/build.log" >&2; exit 1; }
         strip --strip-all -o "$bin/$product" "$build/release/$product"
     done
-    if [ "$variant" = separate ]; then
-        generator=$bin/boothold-generator hold=$bin/boothold-hold
-    else
-        ln -s boothold "$bin/boothold-generator"; ln -s boothold "$bin/boothold-hold"
-        ln -s boothold "$bin/boothold-finalize"
-        generator=$bin/boothold-generator hold=$bin/boothold-hold
+    if [ "$variant" != separate ]; then
+        for tool in boothold-generator boothold-hold boothold-finalize; do ln -s boothold "$bin/$tool"; done
     fi
     bytes=$(stat -c %s "${products[@]/#/$bin/}" | awk '{ s += $1 } END { print s }')
     needed=$(for product in "${products[@]}"; do readelf -d "$bin/$product" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'; done \
-        | grep -v -E '^(libc|libm|libstdc\+\+|libgcc_s|ld-linux-x86-64)\.so' | sort -u | tr '\n' ' ')
-    hold_kb=$(median_resident_kb "$hold" "$held")
-    [ "$hold_kb" = exited ] && hold_kb="peak:$(peak_kb "$hold" "$held")"
+        | grep -v -E '^(libc|libm|libstdc\+\+|libgcc_s|ld-linux-x86-64)\.so' | sed 's/\.so\.[0-9]*$//' | sort -u | tr '\n' ' ')
+    read -r hold_kb hold_anon <<< "$(median_resident_kb "$bin/boothold-hold" "$held")"
     linked_kb=-
     if [ "$variant" != separate ]; then
-        cp "$bin/boothold" "$bin/boothold-linked"
+        mkdir -p "$bin/linked"
+        cp "$bin/boothold" "$bin/linked/boothold"
         for library in libmount.so.1 libsystemd.so.0; do
-            readelf -d "$bin/boothold-linked" | grep -q "\[$library\]" \
-                || patchelf --add-needed "$library" "$bin/boothold-linked"
+            readelf -d "$bin/linked/boothold" | grep -q "\[$library\]" \
+                || patchelf --add-needed "$library" "$bin/linked/boothold"
         done
-        mkdir -p "$bin/linked"; ln -s ../boothold-linked "$bin/linked/boothold-hold"
-        linked_kb=$(median_resident_kb "$bin/linked/boothold-hold" "$held")
-        [ "$linked_kb" = exited ] && linked_kb="peak:$(peak_kb "$bin/linked/boothold-hold" "$held")"
+        ln -s boothold "$bin/linked/boothold-hold"
+        read -r linked_kb _ <<< "$(median_resident_kb "$bin/linked/boothold-hold" "$held")"
     fi
-    gen_ms=$(BOOTHOLD_ROOT=$fixture generator_ms "$generator")
-    printf '%-15s %12s %-34s %10s %10s %10s %10s %9s %9s\n' "$variant" "$bytes" "${needed:--}" \
-        "$hold_kb" "$(ratio "${hold_kb#peak:}" "$anchor_sleep")" \
-        "$linked_kb" "$(ratio "${linked_kb#peak:}" "$anchor_sleep")" \
-        "$gen_ms" "$(ratio "$gen_ms" "$anchor_fstab_ms")"
+    read -r gen_ms fstab_ms gen_cpu fstab_cpu <<< "$(generator_pair_ms "$bin/boothold-generator")"
+    # shellcheck disable=SC2059
+    printf "$format" "$variant" "$bytes" "${needed:--}" \
+        "$hold_kb" "$(ratio "$hold_kb" "$sleep_kb")" "$hold_anon" \
+        "$linked_kb" "$(ratio "$linked_kb" "$sleep_kb")" \
+        "$gen_ms" "$fstab_ms" "$(ratio "$gen_ms" "$fstab_ms")" \
+        "$gen_cpu" "$fstab_cpu" "$(ratio "$gen_cpu" "$fstab_cpu")"
 done
-echo
-echo "bytes: stripped, all installed executables together. hold kB: VmRSS of the waiting hold"
-echo "(peak: = peak RSS when the hold did not wait). +libs: the same executable with libmount and"
-echo "libsystemd in DT_NEEDED. gen ms: median of 200 runs against a fixture root."
+cat <<'EOF'
+
+bytes: stripped, all installed executables together. hold kB: VmRSS of the waiting hold,
+median of 5 (anon: its RssAnon); /sleep: against `sleep infinity`. +libs: the same
+executable with libmount and libsystemd in DT_NEEDED. gen ms / fstab: median wall time of
+200 runs of the generator (fixture root: fstab automounts /boot) and of
+systemd-fstab-generator in the same hyperfine run; cpu: mean user+system ms of the same runs.
+EOF
