@@ -156,7 +156,8 @@ check "it pairs the shipped ostree profile with a hold (fstab automounts /boot)"
 runs_installed() {
     local unit=$1 key=$2 tool=$3 line exe
     line=$(grep "^$key=" "$unit") || { echo "no $key= in $unit"; return 1; }
-    exe=${line#"$key"=}; exe=${exe#+}; exe=${exe%% *}
+    # KEY=[+]"PATH" "ARG"…, or unquoted.
+    exe=${line#"$key"=}; exe=${exe#+}; exe=${exe%% *}; exe=${exe#\"}; exe=${exe%\"}
     if [ "$exe" != "$libexec/$tool" ] || [ "$(readlink -f "$exe")" != "$libexec/boothold-generator" ]; then
         echo "$line"; return 1
     fi
