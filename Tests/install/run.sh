@@ -179,6 +179,23 @@ verify_units() {
 }
 check "systemd-analyze verify accepts every unit it wrote" verify_units
 
+# The man page shows real output: its `systemctl cat` example is what the installed
+# generator writes for this root, with the helpers at their installed place.
+man_example_is_real() {
+    local example=$work/example out2=$work/example-out unit first=yes
+    mkdir -p "$out2"
+    BOOTHOLD_LIBEXECDIR=/usr/libexec/boothold BOOTHOLD_ROOT=$root "$libexec/boothold-generator" "$out2" 2>/dev/null \
+        || { echo "generator failed"; return 1; }
+    for unit in ostree-finalize-staged.service ostree-finalize-staged-hold.service; do
+        [ "$first" = yes ] || echo
+        first=no
+        echo "# /run/systemd/generator/$unit"
+        cat "$out2/$unit"
+    done > "$example"
+    diff -u <(sed -n '/^\$ systemctl cat ostree-finalize-staged.service/,/^```/p' man/boothold-generator.8.scd | sed '1d;$d') "$example"
+}
+check "the systemctl cat example in boothold-generator(8) is the generator's real output" man_example_is_real
+
 # ------------------------------------------------------------------ reinstall and uninstall
 same_tree_again() {
     local before
