@@ -79,40 +79,9 @@ public enum GeneratorPlanner {
         _ profile: StagedProfile, override: HoldPolicy?, prediction: AutomountPrediction, libexec: String,
         snapshot: MachineSnapshot, into output: inout GeneratorOutput
     ) {
-        let policy = override ?? profile.hold
-        let policySource = override != nil ? "boothold.hold=\(policy.rawValue) on the kernel command line" : "Hold=\(policy.rawValue)"
-        let paths = profile.paths.map { PathDecision(path: $0, evidence: prediction.evidence(for: $0)) }
-
-        let paired: Bool
-        let reason: String
-        switch policy {
-        case .yes:
-            (paired, reason) = (true, policySource)
-        case .no:
-            (paired, reason) = (false, policySource)
-        case .auto:
-            if let first = paths.first(where: { $0.evidence.needsHold }) {
-                paired = true
-                reason = "\(Display.escaped(first.path)) will be an automount (\(Display.escaped(first.evidence.reason)))"
-            } else {
-                paired = false
-                reason = "no path will be an automount"
-            }
-            for path in paths {
-                guard case .unreadable = path.evidence else { continue }
-                output.diagnostics.append(Diagnostic(.warning, "\(profile.name): \(Display.escaped(path.path)): \(Display.escaped(path.evidence.reason)), holding to be safe."))
-            }
-        }
-        let decision = ProfileDecision(name: profile.name, decision: paired ? .paired : .plain, reason: reason, paths: paths)
-
+        let decision = decide(profile, override: override, prediction: prediction, log: &output.diagnostics)
         let units = ProfileUnits(profile: profile, decision: decision, libexecDirectory: libexec)
-        var files = [GeneratedFile(relativePath: units.finalizeName, contents: units.finalizeUnit(paired: paired).render())]
-        var links: [GeneratedLink] = []
-        if paired { files.append(GeneratedFile(relativePath: units.holdName, contents: units.holdUnit().render())) }
-        if profile.trigger == .path {
-            files.append(GeneratedFile(relativePath: units.pathName, contents: units.pathUnit().render()))
-            links.append(GeneratedLink(relativePath: "multi-user.target.wants/" + units.pathName, target: "../" + units.pathName))
-        }
+        var links = units.links
         var debugLines: [String] = []
         if let template = snapshot.reportTemplate {
             // systemd.generator(7): hook up shipped (template) units with links, not copies.
@@ -123,16 +92,44 @@ public enum GeneratorPlanner {
 
         // Two profiles must not write the same name (e.g. [a-hold] and [a] paired).
         let taken = Set(output.files.map(\.relativePath) + output.links.map(\.relativePath))
-        if let clash = (files.map(\.relativePath) + links.map(\.relativePath)).first(where: { taken.contains($0) }) {
+        if let clash = (units.files.map(\.relativePath) + links.map(\.relativePath)).first(where: { taken.contains($0) }) {
             let why = "\(clash) is already written by another profile"
             output.diagnostics.append(Diagnostic(.error, "\(profile.name): \(why), skipping profile."))
-            output.decisions.append(ProfileDecision(name: profile.name, decision: .skipped(reason: why), reason: why, paths: paths))
+            output.decisions.append(ProfileDecision(name: profile.name, decision: .skipped(reason: why), reason: why, paths: decision.paths))
             return
         }
-        output.files += files
+        output.files += units.files
         output.links += links
         output.decisions.append(decision)
         for line in debugLines { output.diagnostics.append(Diagnostic(.debug, line)) }
         output.diagnostics.append(Diagnostic(.info, "\(profile.name): \(decision.summary)"))
+    }
+
+    /// Paired or plain, and why. The evidence per path is gathered for every policy so that
+    /// `--explain` shows it; only `Hold=auto` acts on it (and warns about unreadable inputs).
+    private static func decide(
+        _ profile: StagedProfile, override: HoldPolicy?, prediction: AutomountPrediction, log: inout [Diagnostic]
+    ) -> ProfileDecision {
+        let policy = override ?? profile.hold
+        let policySource = override != nil ? "boothold.hold=\(policy.rawValue) on the kernel command line" : "Hold=\(policy.rawValue)"
+        let paths = profile.paths.map { PathDecision(path: $0, evidence: prediction.evidence(for: $0)) }
+        func decision(_ hold: HoldDecision, _ reason: String) -> ProfileDecision {
+            ProfileDecision(name: profile.name, decision: hold, reason: reason, paths: paths)
+        }
+        switch policy {
+        case .yes:
+            return decision(.paired, policySource)
+        case .no:
+            return decision(.plain, policySource)
+        case .auto:
+            for path in paths {
+                guard case .unreadable = path.evidence else { continue }
+                log.append(Diagnostic(.warning, "\(profile.name): \(Display.escaped(path.path)): \(Display.escaped(path.evidence.reason)), holding to be safe."))
+            }
+            guard let first = paths.first(where: { $0.evidence.needsHold }) else {
+                return decision(.plain, "no path will be an automount")
+            }
+            return decision(.paired, "\(Display.escaped(first.path)) will be an automount (\(Display.escaped(first.evidence.reason)))")
+        }
     }
 }

@@ -34,7 +34,23 @@ struct ProfileUnits {
         return TimeSpan(microseconds: timeout.microseconds - 10_000_000)
     }
 
-    func finalizeUnit(paired: Bool) -> UnitFile {
+    var isPaired: Bool { decision.decision == .paired }
+
+    /// Every unit file of the profile, in the order they are listed.
+    var files: [GeneratedFile] {
+        var files = [GeneratedFile(relativePath: finalizeName, contents: finalizeUnit().render())]
+        if isPaired { files.append(GeneratedFile(relativePath: holdName, contents: holdUnit().render())) }
+        if profile.trigger == .path { files.append(GeneratedFile(relativePath: pathName, contents: pathUnit().render())) }
+        return files
+    }
+
+    /// `multi-user.target.wants/NAME.path` when `Trigger=path` (relative, as systemd's generators link).
+    var links: [GeneratedLink] {
+        guard profile.trigger == .path else { return [] }
+        return [GeneratedLink(relativePath: "multi-user.target.wants/" + pathName, target: "../" + pathName)]
+    }
+
+    func finalizeUnit() -> UnitFile {
         var unit = commonUnitLines(description: profile.description)
         unit += [
             // ostree 2026.4's placement (reference/ostree-finalize.md §1.1): very early at
@@ -47,7 +63,7 @@ struct ProfileUnits {
             .setting("After", .unitNames(["systemd-journal-flush.service"])),
             .setting("Conflicts", .unitNames(["final.target"])),
         ]
-        if paired {
+        if isPaired {
             // Started together; stopped in reverse, so the hold outlives the finalization.
             unit += [
                 .setting("Wants", .unitNames([holdName])),
