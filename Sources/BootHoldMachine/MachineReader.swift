@@ -29,7 +29,7 @@ public struct MachineReader {
         let paths = GeneratorPlanner.pathsToProbe(profiles)
 
         let mounts = readMounts()
-        let (fstabPath, fstab) = readFstab()
+        let (fstabPath, fstab) = readFstab(diagnostics: &diagnostics)
         let units = UnitPathProbe(root: root)
         let mountPoints = MountPointProbe(root: root, mounts: mounts)
 
@@ -88,14 +88,20 @@ public struct MachineReader {
         let path = root.hostPath("/proc/self/mountinfo")
         do {
             try Self.requireFile(path)
-            return .value(try MountTable.parse(file: path).mountEntries())
+            let table = try MountTable.parse(file: path)
+            // The kernel never writes a line libmount cannot parse: a table with one is not
+            // the mount table, and an autofs entry may be among the lost lines.
+            if let line = table.skippedLines.first {
+                return .unreadable(reason: "/proc/self/mountinfo: cannot parse line \(line)")
+            }
+            return .value(table.mountEntries())
         } catch {
             return .unreadable(reason: root.describe(error))
         }
     }
 
     /// `SYSTEMD_FSTAB` is used as given (not under the root), like systemd's fstab_path().
-    func readFstab() -> (String, Reading<[FstabEntry]>) {
+    func readFstab(diagnostics: inout [Diagnostic]) -> (String, Reading<[FstabEntry]>) {
         let override = Environment.value("SYSTEMD_FSTAB").flatMap { $0.isEmpty ? nil : $0 }
         let shownPath = override ?? "/etc/fstab"
         let hostPath = override ?? root.hostPath("/etc/fstab")
@@ -103,7 +109,11 @@ public struct MachineReader {
             // systemd's fstab-generator treats a missing fstab as an empty one.
             guard try FileStatus.ifPresent(hostPath, symlinks: .followed) != nil else { return (shownPath, .value([])) }
             try Self.requireFile(hostPath)
-            return (shownPath, .value(try MountTable.parse(file: hostPath).fstabEntries()))
+            let table = try MountTable.parse(file: hostPath)
+            for line in table.skippedLines {
+                diagnostics.append(Diagnostic(.warning, "\(shownPath):\(line): cannot parse the line, ignoring."))
+            }
+            return (shownPath, .value(table.fstabEntries()))
         } catch {
             return (shownPath, .unreadable(reason: root.describe(error)))
         }

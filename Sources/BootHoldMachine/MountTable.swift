@@ -10,6 +10,8 @@ import CMount
 /// `MountTableEntry` keep them apart.
 public final class MountTable {
     private let table: OpaquePointer
+    /// Lines (1-based) libmount could not parse and skipped.
+    public private(set) var skippedLines: [Int] = []
 
     private init(table: OpaquePointer) {
         self.table = table
@@ -27,9 +29,17 @@ public final class MountTable {
         }
         let table = MountTable(table: raw)
         // Without an error callback libmount gives up on the first bad line; a callback that
-        // returns a positive value makes it skip the line and go on.
-        mnt_table_set_parser_errcb(raw) { _, _, _ in 1 }
+        // returns a positive value makes it skip the line and go on. It records the line
+        // through the table's user data, so callers can tell a clean table from a damaged one.
+        mnt_table_set_userdata(raw, Unmanaged.passUnretained(table).toOpaque())
+        mnt_table_set_parser_errcb(raw) { tb, _, line in
+            if let tb, let owner = mnt_table_get_userdata(tb) {
+                Unmanaged<MountTable>.fromOpaque(owner).takeUnretainedValue().skippedLines.append(Int(line))
+            }
+            return 1
+        }
         let result = mnt_table_parse_file(raw, path)
+        mnt_table_set_userdata(raw, nil)
         guard result == 0 else {
             throw SystemCallError("parse mount table", path: path, errno: Errno(rawValue: result < 0 ? -result : 22))
         }
