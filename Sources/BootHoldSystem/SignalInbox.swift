@@ -3,11 +3,11 @@ import Glibc
 #endif
 import CBootHold
 
-/// Signals blocked for the whole process and read, one at a time, from a signalfd(2), so
-/// a SIGTERM or SIGCHLD that arrives at any moment is queued, never lost, and never runs a
-/// handler in the middle of Swift code.
+/// Signals blocked for the whole process and read, one at a time, from a signalfd(2)
+/// (`SignalDescriptor`), waiting no longer than a deadline: a SIGTERM or SIGCHLD that arrives
+/// at any moment is queued, never lost, and never runs a handler in the middle of Swift code.
 public struct SignalInbox: Sendable {
-    public let descriptor: FileDescriptor
+    public let signals: SignalDescriptor
 
     /// What `wait(until:)` saw.
     public enum Event: Sendable, Equatable {
@@ -17,22 +17,18 @@ public struct SignalInbox: Sendable {
 
     /// Blocks `signals` and opens the signalfd that receives them.
     public init(blocking signals: [Int32]) throws {
-        let fd = try retryingInterrupts("signalfd") {
-            signals.withUnsafeBufferPointer { cbhf_block_signals_to_fd($0.baseAddress, Int32($0.count)) }
-        }
-        descriptor = FileDescriptor(rawValue: fd)
+        self.signals = try SignalDescriptor.blocking(signals)
     }
 
     /// The next queued signal, or `.deadline` once `deadline` has passed with none queued.
     /// Sleeps in poll(2); never busy-waits.
     public func wait(until deadline: Deadline) throws -> Event {
         while true {
-            let signal = try retryingInterrupts("read signalfd") { cbhf_read_signal(descriptor.rawValue) }
-            if signal > 0 { return .signal(signal) }
+            if let received = try signals.next() { return .signal(received.number) }
             let now = MonotonicInstant.now()
             if deadline.hasPassed(at: now) { return .deadline }
             _ = try retryingInterrupts("poll") {
-                cbhf_poll_readable(descriptor.rawValue, deadline.pollTimeoutMilliseconds(at: now))
+                cbhf_poll_readable(signals.descriptor.rawValue, deadline.pollTimeoutMilliseconds(at: now))
             }
         }
     }

@@ -8,7 +8,6 @@
 #include <spawn.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -37,31 +36,6 @@ int cbhf_spawn(const char *const argv[], int search_path, pid_t *pid) {
     }
     posix_spawnattr_destroy(&attr);
     return r;
-}
-
-int cbhf_block_signals_to_fd(const int *signals, int count) {
-    sigset_t set;
-    sigemptyset(&set);
-    for (int i = 0; i < count; i++)
-        sigaddset(&set, signals[i]);
-    int r = pthread_sigmask(SIG_BLOCK, &set, NULL);
-    if (r != 0) {
-        errno = r;
-        return -1;
-    }
-    return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-}
-
-int cbhf_read_signal(int fd) {
-    struct signalfd_siginfo info;
-    ssize_t n = read(fd, &info, sizeof info);
-    if (n < 0)
-        return errno == EAGAIN ? 0 : -1;
-    if (n != (ssize_t) sizeof info) {
-        errno = EIO;
-        return -1;
-    }
-    return (int) info.ssi_signo;
 }
 
 int cbhf_poll_readable(int fd, int timeout_ms) {

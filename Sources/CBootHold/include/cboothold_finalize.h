@@ -13,14 +13,6 @@
 /// dies of SIGTERM. Returns 0 and *pid, or an errno value (posix_spawn does not set errno).
 int cbhf_spawn(const char *const argv[], int search_path, pid_t *pid);
 
-/// Blocks `signals` (count entries) for the calling thread and returns a signalfd(2)
-/// (SFD_CLOEXEC) that reads them; -1 with errno.
-int cbhf_block_signals_to_fd(const int *signals, int count);
-
-/// Reads one signalfd_siginfo from `fd`: returns the signal number, 0 when nothing is
-/// pending (the fd is non-blocking), -1 with errno.
-int cbhf_read_signal(int fd);
-
 /// Waits up to `timeout_ms` (-1: forever) for `fd` to become readable: poll(2) on one fd.
 /// Returns 1 readable, 0 timed out, -1 with errno (EINTR is returned, not retried).
 int cbhf_poll_readable(int fd, int timeout_ms);
