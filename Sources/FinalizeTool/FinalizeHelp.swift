@@ -22,9 +22,11 @@ enum FinalizeHelp {
          the deadline; exit 123 if it is not obtained.
       4. A "started" record is written, COMMAND is spawned (stdout/stderr inherited) and
          waited for. At the deadline it gets SIGTERM, then SIGKILL after a grace of 5 s (or
-         the timeout, if shorter); exit 124. SIGTERM or SIGINT sent to boothold-finalize is
-         forwarded to COMMAND.
-      5. A "result" record is written; exit with COMMAND's status.
+         half the timeout, if shorter); exit 124. SIGTERM or SIGINT sent to
+         boothold-finalize is forwarded to COMMAND.
+      5. A "result" record is written; exit with COMMAND's status. If COMMAND exits 0 but
+         FILE is still there, the deployment was not applied (ostree's finalization lock):
+         logged as a warning, exit 0.
 
     Options:
       --name NAME           profile name (base name of its units); records go to DIR/NAME/

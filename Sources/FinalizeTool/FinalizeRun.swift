@@ -10,10 +10,13 @@ struct FinalizeRun {
     let request: RunRequest
     let log: Logger
 
-    /// After the deadline's SIGTERM the command gets this long before SIGKILL. The generator
-    /// leaves 10 s between this deadline and systemd's own stop timeout (whose SIGABRT or
-    /// SIGKILL would hit boothold-finalize too, losing the result), so it stays ≤ 5 s.
-    static let killGrace = TimeSpan.seconds(5)
+    /// After the deadline's SIGTERM the command gets this long before SIGKILL: 5 s, or half
+    /// the timeout if that is shorter. The generator leaves 10 s (half the timeout under
+    /// 20 s) between this deadline and systemd's own stop timeout, whose signal would hit
+    /// boothold-finalize too and lose the result, so the grace must end well inside it.
+    static func killGrace(timeout: TimeSpan) -> TimeSpan {
+        min(.seconds(5), TimeSpan(microseconds: timeout.microseconds / 2))
+    }
 
     private var records: OutcomeLog {
         OutcomeLog(name: request.name, staged: request.staged, stateDirectory: request.stateDirectory, log: log)
@@ -180,7 +183,7 @@ struct FinalizeRun {
                 ending.forwarded = signal
                 child.send(signal)
             case .deadline where ending.stoppedAt == nil:
-                let grace = min(FinalizeRun.killGrace, request.timeout)
+                let grace = FinalizeRun.killGrace(timeout: request.timeout)
                 log.error("\(request.command[0]) did not finish within \(request.timeout): sending SIGTERM, SIGKILL in \(grace)")
                 ending.stoppedAt = SIGTERM
                 child.send(SIGTERM)
