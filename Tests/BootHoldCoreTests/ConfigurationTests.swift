@@ -183,3 +183,14 @@ func invalidProfileIsSkipped(_ c: InvalidCase) {
         #expect(text.contains("\n\(key.rawValue)="), "\(key.rawValue)= is missing")
     }
 }
+
+@Test func duplicateSectionsWithinAFileMerge() throws {
+    let text = minimal + "Hold=no\n[other]\nStaged=/run/o\nFinalize=/bin/o\n[demo]\nHold=yes\nPaths=/efi\n"
+    let (profiles, diagnostics) = ProfileConfiguration.parse([conf("/etc/boothold/boothold.conf", text)])
+    #expect(diagnostics == [])
+    #expect(profiles.map(\.name) == ["demo", "other"])
+    let demo = try #require(profiles.first)
+    #expect(demo.hold == .yes)
+    #expect(demo.paths == ["/efi"])
+    #expect(demo.staged == "/run/demo/staged")
+}
