@@ -34,6 +34,8 @@ struct FixtureSemantics: CustomStringConvertible, Sendable {
         .init(fixture: "container", profiles: [ostree: .plain(reason: "container")]),
         .init(fixture: "fstab-disabled-cmdline", profiles: [ostree: .plain(reason: "fstab disabled")]),
         .init(fixture: "initrd", profiles: [:]),
+        .init(fixture: "initrd-env-overridden", profiles: [ostree: .paired(reason: "fstab x-systemd.automount")]),
+        .init(fixture: "container-env", profiles: [ostree: .plain(reason: "gpt-auto does not run in a container")]),
         .init(fixture: "no-profiles", profiles: [:]),
         .init(fixture: "cmdline-disabled", profiles: [:]),
         .init(fixture: "cmdline-hold-override", profiles: [ostree: .paired(reason: "boothold.hold=yes")]),
