@@ -12,6 +12,7 @@ import CBootHold
 /// going; every failure is returned, the first one is what the caller reports.
 public struct GeneratorOutputWriter {
     public let logger: Logger
+    private let faultPoint = OutputFaultPoint()
 
     public init(logger: Logger) {
         self.logger = logger
@@ -100,8 +101,10 @@ public struct GeneratorOutputWriter {
         let fd = FileDescriptor(rawValue: unnamed)
         let linked: Bool = try fd.closeAfter {
             try fd.writeAll(contents)
+            faultPoint.step()
             do {
                 _ = try retryingInterrupts("link", path: name) { cbh_link_tmpfile(fd.rawValue, parent.rawValue, name) }
+                faultPoint.step()
                 return true
             } catch let error as SystemCallError where error.errno == .noSuchFileOrDirectory {
                 // linkat(2) reaches the unnamed file through /proc/self/fd: without /proc
@@ -119,6 +122,7 @@ public struct GeneratorOutputWriter {
         try fd.closeAfter {
             do {
                 try fd.writeAll(contents)
+                faultPoint.step()
             } catch {
                 unlinkat(parent.rawValue, name, 0)
                 throw error
@@ -129,6 +133,7 @@ public struct GeneratorOutputWriter {
     private func createLink(_ name: String, target: String, in parent: FileDescriptor, displayPath: String) throws {
         do {
             try SymbolicLink.create(name, pointingAt: target, in: parent)
+            faultPoint.step()
             logger.debug("Linked \(displayPath) → \(target).")
         } catch let error as SystemCallError where error.errno == .fileExists {
             // Another generator may already have hooked up a unit of the same name, e.g.

@@ -1,0 +1,21 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Test hook: with `BOOTHOLD_TEST_KILL_AFTER_WRITES=N` the output writer kills itself with
+/// SIGKILL right after its Nth step (a file's contents written, a name linked), so a test can
+/// interrupt it at every point and check that only complete units are ever left behind
+/// (PID 1 loads whatever a dead generator wrote, systemd.generator(7)). Unset: never fires.
+final class OutputFaultPoint {
+    private var remaining: Int?
+
+    init() {
+        remaining = Environment.value("BOOTHOLD_TEST_KILL_AFTER_WRITES").flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil }
+    }
+
+    func step() {
+        guard let count = remaining else { return }
+        remaining = count - 1
+        if count == 1 { kill(getpid(), SIGKILL) }
+    }
+}
