@@ -161,6 +161,28 @@ struct HostileValuesTests {
         #expect(verify.status == 0, "systemd-analyze verify: \(verify.output)")
     }
 
+    @Test("A drop-in whose file name carries a newline cannot inject a unit setting")
+    func dropInNameWithNewline() throws {
+        let root = try FixtureRoot("dropin-name")
+        try root.writeOrdinaryMachine()
+        try root.write("etc/boothold/boothold.conf.d/a\nConflicts=basic.target\nx.conf",
+                       FixtureRoot.ostreeProfile([("Hold", "yes"), ("Description", "from the bad drop-in")]))
+        try root.write("etc/boothold/boothold.conf.d/50 100%.conf",
+                       FixtureRoot.ostreeProfile(name: "odd-name", [("Staged", "/run/odd")]))
+        let run = try runGenerator(root: root, output: try root.outputDirectory())
+        #expect(run.status == 0)
+        #expect(run.standardError.contains("control characters in its name"), "stderr: \(run.standardError)")
+        for (name, text) in run.units {
+            #expect(!text.contains("Conflicts=basic.target"), "\(name) carries the injected setting")
+            #expect(!text.contains("from the bad drop-in"), "\(name) came from the ignored drop-in")
+        }
+        // An odd but printable name is fine, and SourcePath= reads back exactly.
+        let odd = try assignments(run, "odd-name.service")
+        #expect(try values(odd, "SourcePath").map { try SystemdUnitSyntax.path($0).text }
+                == ["/etc/boothold/boothold.conf.d/50 100%.conf"])
+        #expect(try verifyUnits(run).status == 0)
+    }
+
     @Test("Duplicate sections merge; the later value wins, in one file and across drop-ins")
     func duplicateSectionsMerge() throws {
         let root = try FixtureRoot("duplicate")
