@@ -21,6 +21,12 @@ struct ConfigurationReader {
                 continue
             }
             for name in names.sorted() where name.hasSuffix(".conf") {
+                // The path of a drop-in may become SourcePath=, where a newline in the name
+                // would start a unit setting of its own: such a name is not configuration.
+                guard !name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+                    diagnostics.append(Diagnostic(.warning, "A drop-in in \(directory) has control characters in its name, ignoring."))
+                    continue
+                }
                 guard let masked = maskState(of: "\(directory)/\(name)") else { continue }
                 dropIns.append(DropInFile(directory: directory, name: name, masked: masked))
             }
