@@ -29,6 +29,7 @@ struct FixtureSemantics: CustomStringConvertible, Sendable {
         .init(fixture: "boot-automount-masked", profiles: [ostree: .plain(reason: "boot.automount is masked")]),
         .init(fixture: "usrmerged-vendor-automount", profiles: [ostree: .paired(reason: "/usr/lib/systemd/system/boot.automount")]),
         .init(fixture: "gpt-auto-esp-systemd-boot", profiles: [ostree: .paired(reason: "systemd-gpt-auto-generator")]),
+        .init(fixture: "reload-gpt-auto-mounted", profiles: [ostree: .paired(reason: "systemd-gpt-auto-generator")]),
         .init(fixture: "gpt-auto-boot-populated", profiles: [ostree: .plain(reason: "non-empty directory")]),
         .init(fixture: "gpt-auto-disabled-cmdline", profiles: [ostree: .plain(reason: "gpt-auto disabled")]),
         .init(fixture: "container", profiles: [ostree: .plain(reason: "container")]),

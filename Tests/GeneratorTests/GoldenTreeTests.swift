@@ -29,9 +29,13 @@ import Testing
 
     /// On a daemon-reload the automount is active; the units must be exactly what the first
     /// boot-time run predicted, or a reload would change the finalize unit under a running system.
-    @Test func reloadWritesWhatTheFirstBootPredicted() throws {
+    @Test(arguments: [
+        ("fstab-automount-boot", "reload-autofs-mounted"),
+        ("gpt-auto-esp-systemd-boot", "reload-gpt-auto-mounted"),
+    ])
+    func reloadWritesWhatTheFirstBootPredicted(_ firstBoot: String, _ reload: String) throws {
         var trees: [[String: TreeNode]] = []
-        for name in ["fstab-automount-boot", "reload-autofs-mounted"] {
+        for name in [firstBoot, reload] {
             let temporary = try TemporaryDirectory("reload-\(name)")
             defer { temporary.remove() }
             let (result, output) = try GoldenFixture(name: name).generate(in: temporary)
