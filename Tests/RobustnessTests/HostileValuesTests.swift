@@ -121,6 +121,11 @@ struct HostileValuesTests {
         RejectedCase(name: "dot component", lines: [hostileLine("Staged=/run/./staged")], mention: "Staged=", line: 2),
         RejectedCase(name: "lone dot", lines: [hostileLine("Paths=.")], mention: "Paths=", line: 2),
         RejectedCase(name: "unbalanced quote in Finalize=", lines: [hostileLine(#"Finalize=/usr/bin/update "open"#)], mention: "Finalize=", line: 2),
+        // A trailing space keeps the configuration line from continuing, but in the unit the
+        // value would end the line with a backslash and swallow the next setting.
+        RejectedCase(name: "Description= ending in a backslash", lines: [hostileLine("Description=ends in \\ ")], mention: "Description=", line: 2),
+        RejectedCase(name: "Staged= ending in a backslash", lines: [hostileLine("Staged=/run/staged\\ ")], mention: "Staged=", line: 2),
+        RejectedCase(name: "Condition= ending in a backslash", lines: [hostileLine("Condition=/run/booted\\\t")], mention: "Condition=", line: 2),
         RejectedCase(name: "unknown Hold= value", lines: [hostileLine("Hold=maybe")], mention: "Hold=", line: 2),
         RejectedCase(name: "unknown Trigger= value", lines: [hostileLine("Trigger=timer")], mention: "Trigger=", line: 2),
         RejectedCase(name: "TimeoutSec= not a time span", lines: [hostileLine("TimeoutSec=forever")], mention: "TimeoutSec=", line: 2),
