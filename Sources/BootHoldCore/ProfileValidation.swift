@@ -38,6 +38,12 @@ enum ProfileValidation {
                 fail(at, "\(key.rawValue)=\(Display.escaped(value)) is not a normalized absolute path without control characters")
                 return nil
             }
+            // Written unquoted (PathExists=, ConditionPathExists=): a final backslash would
+            // continue the unit file line and swallow the next setting.
+            guard !normalized.hasSuffix("\\") else {
+                fail(at, "\(key.rawValue)=\(Display.escaped(value)) ends in a backslash, which a unit file cannot hold")
+                return nil
+            }
             return normalized
         }
 
@@ -109,6 +115,9 @@ enum ProfileValidation {
         if let (value, at) = setting(.description) {
             if value.unicodeScalars.contains(where: { MountPath.isControl($0) && $0 != "\t" }) {
                 fail(at, "Description= has control characters")
+            } else if value.hasSuffix("\\") {
+                // Unquoted in the unit: a final backslash would continue the line.
+                fail(at, "Description= ends in a backslash, which a unit file cannot hold")
             }
             description = value
         }
