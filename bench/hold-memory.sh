@@ -22,6 +22,13 @@ swift build -c release --static-swift-stdlib --product boothold-hold >&2
 swift build -c release --static-swift-stdlib --product boothold >&2
 bin=$(swift build -c release --static-swift-stdlib --show-bin-path)
 hold=$bin/boothold-hold
+# Fully static (glibc and libstdc++ linked in): then every code page is the hold's own, so
+# the idle page-out can hand nearly all of them back.
+echo "building boothold-hold fully static (-static-executable)…" >&2
+# (The linker's warning about dlopen in libswiftCore does not concern the hold, which loads nothing.)
+swift build -c release --product boothold-hold -Xswiftc -static-executable --build-path .build-hold-static 2>&1 \
+    | grep -v "Using 'dlopen' in statically linked" >&2
+static_hold=$(swift build -c release --product boothold-hold -Xswiftc -static-executable --build-path .build-hold-static --show-bin-path)/boothold-hold
 
 work=$(mktemp -d /tmp/boothold-hold-memory.XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -70,7 +77,7 @@ gcc -O2 -DWITH_LIBSYSTEMD -o "$work/probe-libsystemd" "$work/probe.c" $(pkg-conf
 # check passes, and the tmpfs /run that ostree needs never touches the host's.
 cat >"$work/inner.sh" <<'INNER'
 set -euo pipefail
-work=$1 hold=$2 runs=$3
+work=$1 hold=$2 runs=$3 static_hold=$4
 mkdir -p "$work/boot"
 mount -t tmpfs -o size=1m bench-boot "$work/boot"
 mount -t tmpfs -o size=8m bench-run /run
@@ -123,8 +130,15 @@ sample() {
     done
 }
 
+# As after a boot: the executables come from disk, not from the page cache the build left
+# (pages the linker wrote are small folios; read back they are large ones, and how much a
+# fault maps back in depends on that).
+for file in "$hold" "$(readlink -f "$work/installed/boothold-hold")" "$static_hold"; do
+    dd if="$file" iflag=nocache count=0 status=none
+done
 sample boothold-hold ready "$hold" "$work/boot"
 sample multi-call-hold ready "$work/installed/boothold-hold" "$work/boot"
+sample static-hold ready "$static_hold" "$work/boot"
 sample sleep-infinity settle sh -c "cd '$work/boot' && exec sleep infinity"
 sample ostree-hold settle ostree admin finalize-staged --hold --sysroot="$work/sysroot"
 sample c-datagram ready "$work/probe-datagram" "$work/boot"
@@ -133,7 +147,7 @@ kill $listener
 INNER
 
 unshare --mount --propagation private --pid --fork --mount-proc \
-    bash ${BENCH_TRACE:+-x} "$work/inner.sh" "$work" "$hold" "$runs" >"$work/samples"
+    bash ${BENCH_TRACE:+-x} "$work/inner.sh" "$work" "$hold" "$runs" "$static_hold" >"$work/samples"
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 figure() { awk -v n="$1" -v k="$2" '$1 == n && $2 == k { print $3 }' "$work/samples" | median; }
@@ -141,7 +155,7 @@ figure() { awk -v n="$1" -v k="$2" '$1 == n && $2 == k { print $3 }' "$work/samp
 echo
 echo "resident memory while holding, kB (median of $runs; $(uname -r), $(date -u +%FT%TZ))"
 printf '%-16s %8s %8s %8s %8s\n' process VmRSS Rss Pss Anon
-for name in boothold-hold multi-call-hold sleep-infinity ostree-hold c-datagram c-libsystemd; do
+for name in boothold-hold multi-call-hold static-hold sleep-infinity ostree-hold c-datagram c-libsystemd; do
     printf '%-16s %8s %8s %8s %8s\n' "$name" "$(figure $name VmRSS)" "$(figure $name Rss)" \
         "$(figure $name Pss)" "$(figure $name Anon)"
 done
@@ -153,12 +167,17 @@ datagram_rss=$(figure c-datagram VmRSS)
 libsystemd_rss=$(figure c-libsystemd VmRSS)
 echo
 awk -v h="$hold_rss" -v o="$ostree_rss" -v s="$sleep_rss" -v d="$datagram_rss" -v l="$libsystemd_rss" \
-    -v m="$(figure multi-call-hold VmRSS)" -v hp="$(figure boothold-hold Pss)" -v op="$(figure ostree-hold Pss)" 'BEGIN {
+    -v m="$(figure multi-call-hold VmRSS)" -v st="$(figure static-hold VmRSS)" -v hp="$(figure boothold-hold Pss)" -v op="$(figure ostree-hold Pss)" 'BEGIN {
     printf "boothold-hold / ostree --hold  VmRSS %.2fx (goal <= 0.33x)   Pss %.2fx\n", h / o, hp / op
     printf "boothold-hold / sleep infinity VmRSS %.2fx\n", h / s
     printf "boothold-hold VmRSS %.2f MB (moonshot <= 1.5 MB)\n", h / 1024
     printf "multi-call boothold as boothold-hold / ostree --hold  VmRSS %.2fx\n", m / o
+    printf "fully static boothold-hold / ostree --hold  VmRSS %.2fx, %.2f MB (moonshot <= 1.5 MB)\n", st / o, st / 1024
     printf "sd_notify through libsystemd costs %+d kB VmRSS over the datagram (C probes: %.2fx)\n", l - d, l / d
 }'
 strip -o "$work/stripped" "$hold"
 echo "boothold-hold: $(stat -c %s "$hold") bytes, $(stat -c %s "$work/stripped") stripped; needs: $(ldd "$hold" | awk '{ print $1 }' | tr '\n' ' ')"
+strip -o "$work/stripped-static" "$static_hold"
+echo "fully static boothold-hold: $(stat -c %s "$static_hold") bytes, $(stat -c %s "$work/stripped-static") stripped"
+strip -o "$work/stripped-multi" "$bin/boothold"
+echo "multi-call boothold: $(stat -c %s "$work/stripped-multi") bytes stripped"

@@ -107,6 +107,7 @@ ssize_t cbh_unix_sendto(int fd, const char *address, const void *message, size_t
 }
 
 #include <link.h>
+#include <poll.h>
 #include <sys/mman.h>
 
 #ifndef MADV_PAGEOUT
@@ -115,11 +116,26 @@ ssize_t cbh_unix_sendto(int fd, const char *address, const void *message, size_t
 
 struct page_out { long advised; int error; };
 
+// Text relocations mean the loader wrote into read-only segments: those private copies must
+// not be dropped, or the next fault would bring back unrelocated code.
+static int has_text_relocations(const struct dl_phdr_info *info) {
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        if (info->dlpi_phdr[i].p_type != PT_DYNAMIC)
+            continue;
+        const ElfW(Dyn) *entry = (const void *) (info->dlpi_addr + info->dlpi_phdr[i].p_vaddr);
+        for (; entry->d_tag != DT_NULL; entry++)
+            if (entry->d_tag == DT_TEXTREL || (entry->d_tag == DT_FLAGS && (entry->d_un.d_val & DF_TEXTREL)))
+                return 1;
+    }
+    return 0;
+}
+
 static int page_out_object(struct dl_phdr_info *info, size_t size, void *data) {
     (void) size;
     struct page_out *state = data;
     if (strncmp(info->dlpi_name, "linux-vdso", 10) == 0 || strncmp(info->dlpi_name, "linux-gate", 10) == 0)
         return 0;  // the vDSO is not a file mapping
+    int unmap = !has_text_relocations(info);
     long page = sysconf(_SC_PAGESIZE);
     for (int i = 0; i < info->dlpi_phnum; i++) {
         const ElfW(Phdr) *segment = &info->dlpi_phdr[i];
@@ -127,7 +143,10 @@ static int page_out_object(struct dl_phdr_info *info, size_t size, void *data) {
             continue;
         uintptr_t start = (info->dlpi_addr + segment->p_vaddr) & ~(uintptr_t) (page - 1);
         uintptr_t end = info->dlpi_addr + segment->p_vaddr + segment->p_memsz;
-        if (madvise((void *) start, end - start, MADV_PAGEOUT) < 0) {
+        // PAGEOUT frees the pages only this process maps; DONTNEED then unmaps the rest
+        // (large or shared folios), which stay in the page cache for whoever needs them.
+        if (madvise((void *) start, end - start, MADV_PAGEOUT) < 0
+            || (unmap && madvise((void *) start, end - start, MADV_DONTNEED) < 0)) {
             if (state->error == 0)
                 state->error = errno;
             continue;
@@ -145,4 +164,10 @@ long cbh_page_out_loaded_code(void) {
         return -1;
     }
     return state.advised;
+}
+
+int cbh_page_out_and_poll(struct pollfd *fds, unsigned long count, long *advised) {
+    // Both in C, back to back: Swift code that ran between them would fault pages back in.
+    *advised = cbh_page_out_loaded_code();
+    return poll(fds, (nfds_t) count, -1);
 }

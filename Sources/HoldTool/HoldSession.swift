@@ -52,14 +52,6 @@ struct HoldSession {
         }
         log.info(status)
 
-        // From here the hold only waits, usually for the whole session: give back the
-        // start-up code pages instead of keeping them resident until shutdown.
-        do {
-            log.debug("Paged out \(try LoadedCode.pageOut() / 1024) kB of code while idle")
-        } catch {
-            log.debug("Code stays resident: \(error)")
-        }
-
         let reason: String
         do {
             reason = try waitForRelease(watch: &watch, paths: paths)
@@ -77,7 +69,9 @@ struct HoldSession {
         while true {
             var descriptors = [signals.descriptor]
             if let watch { descriptors.append(watch.descriptor) }
-            let ready = try waitUntilReadable(descriptors)
+            // The hold waits for the whole session, usually: its code pages need not stay
+            // resident until shutdown.
+            let ready = try waitUntilReadable(descriptors, codePages: .giveBack)
 
             if ready.contains(signals.descriptor) {
                 while let signal = try signals.next() {

@@ -4,6 +4,7 @@
 #ifndef CBOOTHOLD_HOLD_H
 #define CBOOTHOLD_HOLD_H
 
+#include <poll.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -55,10 +56,16 @@ int cbh_unix_datagram_socket(void);
 /// NUL byte). An address that is empty, too long or neither form fails with EINVAL.
 ssize_t cbh_unix_sendto(int fd, const char *address, const void *message, size_t length);
 
-/// madvise(MADV_PAGEOUT) over every read-only, file-backed PT_LOAD segment of the program
-/// and its libraries (dl_iterate_phdr). The kernel reclaims only pages no other process maps.
+/// Gives back the code pages of the program and its libraries (dl_iterate_phdr): over every
+/// read-only PT_LOAD segment, madvise(MADV_PAGEOUT) (the kernel frees what only this process
+/// maps), then MADV_DONTNEED (unmaps the rest; not for objects with text relocations, whose
+/// relocated private copies must stay). Code faults back in from the file when it runs again.
 /// Returns the number of bytes advised, or -1 with errno from the first refused madvise
-/// (EINVAL before Linux 5.4).
+/// (EINVAL for MADV_PAGEOUT before Linux 5.4).
 long cbh_page_out_loaded_code(void);
+
+/// cbh_page_out_loaded_code() (its result through *advised), then poll(fds, count, -1),
+/// with no code of the caller running in between. Returns what poll returned.
+int cbh_page_out_and_poll(struct pollfd *fds, unsigned long count, long *advised);
 
 #endif
