@@ -15,7 +15,20 @@ struct AutomountPrediction {
         case noMatch(String)
     }
 
+    /// The evidence for `path`, or else for the nearest mount point above it that will be an
+    /// automount: `Paths=/boot/loader` is reached through a `/boot` automount, and the hold's
+    /// open descriptor below it keeps that automount busy just the same.
     func evidence(for path: String) -> AutomountEvidence {
+        let own = evidenceAt(path)
+        guard case .none = own else { return own }
+        for ancestor in MountPath.ancestors(of: path) {
+            let evidence = evidenceAt(ancestor)
+            if evidence.needsHold { return .beneath(ancestor: ancestor, evidence) }
+        }
+        return own
+    }
+
+    private func evidenceAt(_ path: String) -> AutomountEvidence {
         var checked: [String] = []
         for rule in [autofsMounted, automountUnit, fstabAutomount, gptAuto] {
             switch rule(path) {

@@ -1,10 +1,11 @@
 /// The generator's whole decision: a snapshot of the machine in, files, links, decisions
 /// and log lines out. No I/O.
 public enum GeneratorPlanner {
-    /// Every path the reader must probe (unit states, mount point states): profiles' Paths plus /boot and /efi.
+    /// Every path the reader must probe (unit states, mount point states): profiles' Paths, the
+    /// mount points above them (an automount there is reached through), plus /boot and /efi.
     public static func pathsToProbe(_ profiles: [StagedProfile]) -> [String] {
         var paths: [String] = []
-        for path in profiles.flatMap(\.paths) + ["/boot", "/efi"] where !paths.contains(where: { MountPath.same($0, path) }) {
+        for path in profiles.flatMap(\.paths).flatMap({ [$0] + MountPath.ancestors(of: $0) }) + ["/boot", "/efi"] where !paths.contains(where: { MountPath.same($0, path) }) {
             paths.append(path)
         }
         return paths

@@ -31,6 +31,18 @@ public enum MountPath {
         a.utf8.elementsEqual(b.utf8)
     }
 
+    /// The mount points above a normalized path, nearest first, without `/` (which is never
+    /// an automount): `/boot/efi/EFI` → `/boot/efi`, `/boot`.
+    static func ancestors(of path: String) -> [String] {
+        var result: [String] = []
+        var current = Substring(path)
+        while let slash = current.lastIndex(of: "/"), slash != current.startIndex {
+            current = current[..<slash]
+            result.append(String(current))
+        }
+        return result
+    }
+
     static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         scalar.value < 0x20 || scalar.value == 0x7F
     }

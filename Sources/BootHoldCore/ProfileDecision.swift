@@ -1,6 +1,6 @@
 /// Why a path is, or is not, expected to be an automount (DESIGN.md "Will a path be an
 /// automount?", rules 1–4 in order; the first that decides is kept).
-public enum AutomountEvidence: Sendable, Equatable {
+public indirect enum AutomountEvidence: Sendable, Equatable {
     /// Rule 1: mountinfo lists an autofs entry at the path (the daemon-reload case).
     case autofsMounted
     /// Rule 2: `unit` exists at `unitPath` and `pulledInBy` (a `.wants/`/`.requires/` link) enables it.
@@ -12,6 +12,9 @@ public enum AutomountEvidence: Sendable, Equatable {
     case fstabAutomount(source: String, option: String)
     /// Rule 4: systemd-gpt-auto-generator will automount the EFI System Partition here.
     case gptAutoESP
+    /// The path itself is no automount point, but `ancestor` (a mount point above it) is:
+    /// reaching the path goes through that automount, and holding the path keeps it busy.
+    case beneath(ancestor: String, AutomountEvidence)
     /// An input a rule needed could not be read; treated as an automount (holding is cheap,
     /// a missing hold loses an update).
     case unreadable(input: String, reason: String)
@@ -23,6 +26,7 @@ public enum AutomountEvidence: Sendable, Equatable {
         switch self {
         case .autofsMounted, .automountUnitEnabled, .fstabAutomount, .gptAutoESP, .unreadable: true
         case .automountUnitMasked, .none: false
+        case .beneath(_, let evidence): evidence.needsHold
         }
     }
 
@@ -39,6 +43,8 @@ public enum AutomountEvidence: Sendable, Equatable {
             "\(source) \(option)"
         case .gptAutoESP:
             "systemd-gpt-auto-generator will automount the ESP (LoaderDevicePartUUID set, no fstab entry at or under /boot or /efi)"
+        case .beneath(let ancestor, let evidence):
+            "reached through \(ancestor): \(evidence.reason)"
         case .unreadable(let input, let reason):
             "cannot read \(input) (\(reason)), treated as an automount"
         case .none(let reason):

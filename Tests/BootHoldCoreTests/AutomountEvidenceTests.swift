@@ -173,3 +173,31 @@ extension Machine {
     #expect(decision.paths.count == 2)
     #expect(decision.paths.map { $0.evidence.needsHold } == [false, true])
 }
+
+/// A path below an automount point is reached through it: holding the path pins the automount.
+@Test func pathBelowAnAutomountIsHeld() throws {
+    let machine = Machine().fstabLine("UUID=1 /boot vfat x-systemd.automount").with {
+        $0.configuration = [conf("/etc/boothold/boothold.conf", minimal + "Paths=/boot/loader\n")]
+    }
+    let decision = try #require(machine.plan().decisions.first)
+    let expected = AutomountEvidence.beneath(ancestor: "/boot", .fstabAutomount(source: "fstab", option: "x-systemd.automount in /etc/fstab"))
+    #expect(decision.paths == [PathDecision(path: "/boot/loader", evidence: expected)])
+    #expect(decision.decision == .paired)
+    #expect(expected.reason == "reached through /boot: fstab x-systemd.automount in /etc/fstab")
+}
+
+/// An automount below a needed path is not on the way to it.
+@Test func automountBelowAPathIsNotHeld() throws {
+    let machine = Machine().fstabLine("UUID=1 /boot/efi vfat x-systemd.automount").with {
+        $0.configuration = [conf("/etc/boothold/boothold.conf", minimal + "Paths=/boot\n")]
+    }
+    let decision = try #require(machine.plan().decisions.first)
+    #expect(decision.decision == .plain)
+}
+
+@Test func ancestorsNearestFirstWithoutRoot() {
+    #expect(MountPath.ancestors(of: "/boot/efi/EFI") == ["/boot/efi", "/boot"])
+    #expect(MountPath.ancestors(of: "/boot") == [])
+    #expect(MountPath.ancestors(of: "/") == [])
+    #expect(GeneratorPlanner.pathsToProbe(ProfileConfiguration.parse([conf("/etc/boothold/boothold.conf", minimal + "Paths=/boot/loader\n")]).profiles) == ["/boot/loader", "/boot", "/efi"])
+}

@@ -127,9 +127,9 @@ func guardClauses(_ c: GuardCase) {
     #expect(with.links.contains(GeneratedLink(relativePath: "multi-user.target.wants/boothold-report@ostree-finalize-staged.service", target: "/lib/systemd/system/boothold-report@.service")))
 }
 
-@Test func pathsToProbeIncludesBootAndEfi() {
+@Test func pathsToProbeIncludesAncestorsBootAndEfi() {
     let profiles = ProfileConfiguration.parse([conf("/a.conf", Machine.ostreeProfile + "\n[x]\nStaged=/run/x\nFinalize=/bin/x\nPaths=/efi /var/x\n")]).profiles
-    #expect(GeneratorPlanner.pathsToProbe(profiles) == ["/sysroot", "/boot", "/efi", "/var/x"])
+    #expect(GeneratorPlanner.pathsToProbe(profiles) == ["/sysroot", "/boot", "/efi", "/var/x", "/var"])
     #expect(GeneratorPlanner.pathsToProbe([]) == ["/boot", "/efi"])
 }
 
