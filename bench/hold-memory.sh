@@ -71,6 +71,7 @@ int main(int argc, char **argv) {
 }
 C
 gcc -O2 -o "$work/probe-datagram" "$work/probe.c"
+# shellcheck disable=SC2046 # pkg-config prints one flag per word
 gcc -O2 -DWITH_LIBSYSTEMD -o "$work/probe-libsystemd" "$work/probe.c" $(pkg-config --cflags --libs libsystemd)
 
 # Everything below runs as PID 1 of a throwaway mount + PID namespace: the hold's namespace

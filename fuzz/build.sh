@@ -13,7 +13,7 @@ mkdir -p "$out/modules/CBootHold"
 swiftc=${SWIFTC:-swiftc}
 clang=${CLANG:-$(dirname "$(command -v "$swiftc")")/clang}
 # -O: the fuzzer spends its time in our code, not in the compiler; -g for readable reports.
-swiftflags=(-sanitize=fuzzer,address -parse-as-library -O -g -use-ld=lld -swift-version 6 -I "$out/modules")
+swiftflags=("-sanitize=fuzzer,address" -parse-as-library -O -g -use-ld=lld -swift-version 6 -I "$out/modules")
 mountflags=$(pkg-config --cflags mount | sed 's/-I/-Xcc -I/g')
 
 # Recompile a module only when one of its inputs is newer than its object.
@@ -76,6 +76,7 @@ target() {
 }
 
 if [ $# -eq 0 ]; then
+    # shellcheck disable=SC2046 # one target name per word
     set -- $(basename -s .swift "$root"/fuzz/targets/*.swift)
 fi
 for t in "$@"; do target "$t"; done

@@ -2,7 +2,7 @@
 # CI's fuzz stage: every target briefly (FUZZ_SMOKE_SECONDS, default 10) on the committed
 # corpus. Long runs: fuzz/run.sh TARGET SECONDS.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 seconds=${FUZZ_SMOKE_SECONDS:-10}
 failed=()
 for file in fuzz/targets/*.swift; do
