@@ -7,15 +7,17 @@ import BootHoldSystem
 /// moment would let `/boot` expire under the running finalization, the very thing the hold is
 /// for (ostree#2543). The finalize unit has processes only while its stop command runs.
 enum FinalizationInProgress {
-    /// The finalize unit's name when it has processes (or cannot be asked), nil otherwise:
-    /// also nil when this hold does not run as a paired `NAME-hold.service`.
-    static func unit() -> String? {
+    /// Why a vanished staged file must not release now ("x.service is finalizing"), or nil
+    /// when it may: also nil when this hold does not run as a paired `NAME-hold.service`.
+    static func reasonToKeepHolding() -> String? {
         guard let own = ControlGroupProcesses.ownPath(),
               let finalize = ServiceControlGroup.pairedFinalizeUnit(ofHold: own) else { return nil }
+        let unit = ServiceControlGroup.unitName(finalize)
         switch ControlGroupProcesses.of(finalize) {
         case .none: return nil
+        case .running: return "\(unit) is finalizing (which removes it)"
         // Holding on is the safe side: a missed hold loses an update.
-        case .running, .unknown: return ServiceControlGroup.unitName(finalize)
+        case .unknown: return "\(unit) may be finalizing (no cgroup hierarchy to ask)"
         }
     }
 }

@@ -87,11 +87,10 @@ struct HoldSession {
             if let current = watch, ready.contains(current.descriptor) {
                 do {
                     guard try current.handlePendingEvents() == .release else { continue }
-                    guard let finalizing = FinalizationInProgress.unit() else {
+                    guard let reason = FinalizationInProgress.reasonToKeepHolding() else {
                         return "\(current.file) is gone: deployment unstaged, releasing \(paths)"
                     }
-                    log.notice("\(current.file) is gone while \(finalizing) is finalizing (which removes it): "
-                                + "holding \(paths) until stopped")
+                    log.notice("\(current.file) is gone while \(reason): holding \(paths) until stopped")
                     watch = nil
                 } catch {
                     // Holding on is the safe side: a missed hold loses an update.

@@ -8,7 +8,7 @@ import Glibc
 /// v5 protocol the way systemd's automount units do for `/boot`.
 enum AutofsSupport {
     static let available: Bool = {
-        _ = try? ChildProcess.run(["/sbin/modprobe", "-q", "autofs4"])
+        _ = try? SpawnedProcess.run(["/sbin/modprobe", "-q", "autofs4"])
         let filesystems = (try? String(contentsOfFile: "/proc/filesystems", encoding: .utf8)) ?? ""
         return filesystems.split(separator: "\n").contains { $0.hasSuffix("\tautofs") }
     }()

@@ -17,7 +17,7 @@ final class ControlGroupStage {
     var finalize: String { base + "/staged.service" }
 
     init() throws {
-        guard let root = Self.root else { throw ChildProcess.SpawnError(description: "no cgroup v2") }
+        guard let root = Self.root else { throw SpawnedProcess.SpawnError(description: "no cgroup v2") }
         base = root + "/boothold-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         for directory in [base, hold, finalize] {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)

@@ -11,17 +11,17 @@ import Testing
         (["--hold-harder", "/boot"], "unknown option '--hold-harder'"),
     ])
     func aCommandLineThatCannotRunIsAUsageError(_ arguments: [String], _ message: String) throws {
-        let run = try ChildProcess.run([NamespaceStage.hold] + arguments)
+        let run = try SpawnedProcess.run([NamespaceStage.hold] + arguments)
         #expect(run.status == 2)
         #expect(run.standardError.contains(message), "stderr: \(run.standardError)")
         #expect(run.standardError.contains("Usage: boothold-hold [--release-when-gone FILE] PATH..."))
     }
 
     @Test func helpAndVersionGoToStandardOutput() throws {
-        let help = try ChildProcess.run([NamespaceStage.hold, "--help"])
+        let help = try SpawnedProcess.run([NamespaceStage.hold, "--help"])
         #expect(help.status == 0)
         #expect(help.standardOutput.hasPrefix("Usage: boothold-hold"))
-        let version = try ChildProcess.run([NamespaceStage.hold, "--version"])
+        let version = try SpawnedProcess.run([NamespaceStage.hold, "--version"])
         #expect(version.status == 0)
         #expect(version.standardOutput == "boothold-hold \(ProjectVersion.string)\n")
     }

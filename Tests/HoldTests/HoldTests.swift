@@ -157,7 +157,7 @@ struct ReleaseDuringFinalizationTests {
         _ = try #require(notify.receive(timeout: readyTimeout), "no READY: \(hold.standardError)")
         try groups.move(try #require(hold.helperPID()), to: groups.hold)
         // The finalize unit's stop command, running (or not).
-        let stopCommand = try ChildProcess(["/bin/sleep", "30"])
+        let stopCommand = try SpawnedProcess(["/bin/sleep", "30"])
         if finalizeUnit == .finalizing { try groups.move(stopCommand.pid, to: groups.finalize) }
 
         try FileManager.default.removeItem(atPath: staged)

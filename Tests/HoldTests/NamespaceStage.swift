@@ -10,7 +10,7 @@ import Glibc
 final class NamespaceStage {
     /// A fresh directory (on the host's file system, visible in the namespace too).
     let directory: String
-    private let unshare: ChildProcess
+    private let unshare: SpawnedProcess
     /// PID 1 of the namespace, as the host sees it.
     let initPID: pid_t
 
@@ -24,10 +24,10 @@ final class NamespaceStage {
     init() throws {
         var template = Array("/tmp/boothold-hold-test.XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else {
-            throw ChildProcess.SpawnError(description: "mkdtemp failed")
+            throw SpawnedProcess.SpawnError(description: "mkdtemp failed")
         }
         directory = String(cString: made)
-        unshare = try ChildProcess([
+        unshare = try SpawnedProcess([
             "/usr/bin/unshare", "--mount", "--propagation", "private", "--pid", "--fork", "--mount-proc",
             "--", "/bin/sleep", "infinity",
         ])
@@ -42,7 +42,7 @@ final class NamespaceStage {
     }
 
     /// unshare's child once it is `sleep` (so --mount-proc is done).
-    private static func findInit(under unshare: ChildProcess) throws -> pid_t {
+    private static func findInit(under unshare: SpawnedProcess) throws -> pid_t {
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
             let children = "/proc/\(unshare.pid)/task/\(unshare.pid)/children"
@@ -57,13 +57,13 @@ final class NamespaceStage {
             usleep(2_000)
             unshare.drain()
         }
-        throw ChildProcess.SpawnError(description: "namespace did not start: \(unshare.standardError)")
+        throw SpawnedProcess.SpawnError(description: "namespace did not start: \(unshare.standardError)")
     }
 
     /// Runs a command in the namespace's mount namespace to completion.
     @discardableResult
-    func run(_ argv: [String]) throws -> ChildProcess {
-        try ChildProcess.run(["/usr/bin/nsenter", "-t", "\(initPID)", "-m", "--"] + argv)
+    func run(_ argv: [String]) throws -> SpawnedProcess {
+        try SpawnedProcess.run(["/usr/bin/nsenter", "-t", "\(initPID)", "-m", "--"] + argv)
     }
 
     /// Makes a directory and mounts a fresh tmpfs on it, in the namespace.
@@ -72,7 +72,7 @@ final class NamespaceStage {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         let mount = try run(["/bin/mount", "-t", "tmpfs", "-o", "size=1m", "test-\(name)", path])
         guard mount.status == 0 else {
-            throw ChildProcess.SpawnError(description: "mount tmpfs \(path): \(mount.standardError)")
+            throw SpawnedProcess.SpawnError(description: "mount tmpfs \(path): \(mount.standardError)")
         }
         return path
     }
@@ -97,9 +97,9 @@ final class NamespaceStage {
     /// Starts `argv` in the namespace's mount and PID namespaces (nsenter forks it there);
     /// `wrapper` goes between nsenter and the command (e.g. another `unshare -m`).
     func start(_ argv: [String], wrapper: [String] = [], environment: [String: String] = [:]) throws
-        -> ChildProcess
+        -> SpawnedProcess
     {
-        try ChildProcess(
+        try SpawnedProcess(
             ["/usr/bin/nsenter", "-t", "\(initPID)", "-m", "-p", "--"] + wrapper + argv,
             environment: environment)
     }
@@ -108,7 +108,7 @@ final class NamespaceStage {
 /// boothold-hold started through nsenter: its exit status is nsenter's, its host PID that of
 /// nsenter's child.
 final class HoldUnderTest {
-    let process: ChildProcess
+    let process: SpawnedProcess
 
     init(stage: NamespaceStage, arguments: [String], notify: NotifyListener?, wrapper: [String] = [],
          asUser: [String] = []) throws

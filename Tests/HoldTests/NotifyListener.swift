@@ -14,7 +14,7 @@ final class NotifyListener {
 
     init(_ kind: Kind) throws {
         fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw ChildProcess.SpawnError(description: "socket failed") }
+        guard fd >= 0 else { throw SpawnedProcess.SpawnError(description: "socket failed") }
         var bytes: [UInt8]
         switch kind {
         case .path(let path):
@@ -36,7 +36,7 @@ final class NotifyListener {
         guard rc == 0 else {
             let text = String(cString: strerror(errno))
             close(fd)
-            throw ChildProcess.SpawnError(description: "bind \(address): \(text)")
+            throw SpawnedProcess.SpawnError(description: "bind \(address): \(text)")
         }
     }
 

@@ -5,7 +5,7 @@ import Glibc
 
 /// A spawned process with its output collected: posix_spawn + waitpid, so the tests see the
 /// real exit status and can signal the process by PID.
-final class ChildProcess {
+final class SpawnedProcess {
     let pid: pid_t
     private var input: Int32
     private let output: Int32
@@ -82,9 +82,9 @@ final class ChildProcess {
 
     /// Runs `argv` to completion (bounded by `timeout`).
     static func run(_ argv: [String], environment: [String: String] = [:], timeout: Double = 30) throws
-        -> ChildProcess
+        -> SpawnedProcess
     {
-        let child = try ChildProcess(argv, environment: environment)
+        let child = try SpawnedProcess(argv, environment: environment)
         child.closeInput()
         guard child.wait(timeout: timeout) != nil else {
             throw SpawnError(description: "\(argv.joined(separator: " ")) did not finish in \(timeout) s")
