@@ -156,7 +156,7 @@ struct AutomountPrediction {
 
     /// The rules of systemd ≥ 256 (reference/systemd-generators.md §2.2): any fstab entry at
     /// or under /boot or /efi stops it; /boot or /efi must be missing or an empty directory;
-    /// the boot loader must have named the ESP (LoaderDevicePartUUID). Both /boot and /efi
+    /// on an EFI boot the boot loader must have named the ESP (LoaderDevicePartUUID). Both /boot and /efi
     /// are candidates: which one gpt-auto picks depends on an XBOOTLDR partition we cannot
     /// see, and a hold on the one it did not pick is harmless.
     private func gptAuto(_ path: String) -> Answer {
@@ -193,6 +193,16 @@ struct AutomountPrediction {
         case .value(.notDirectory):
             return .noMatch("gpt-auto: \(path) is not a directory")
         case .value(.missing), .value(.emptyDirectory):
+            break
+        }
+        // gpt-auto checks the loader variable on EFI boots only; on a BIOS boot it mounts an
+        // ESP it finds on the root disk, which the generator does not probe: hold to be safe.
+        switch snapshot.efiBoot {
+        case .value(false):
+            return .decided(.gptAutoWithoutEFI)
+        case .unreadable(let reason):
+            return .decided(.unreadable(input: "/sys/firmware/efi", reason: reason))
+        case .value(true):
             break
         }
         switch snapshot.loaderDevicePartUUID {

@@ -89,6 +89,9 @@ public struct MachineSnapshot: Sendable, Equatable {
     public var fstab: Reading<[FstabEntry]>
     /// Whether `LoaderDevicePartUUID-4a67b082-0a4c-41cf-b6c7-440b29bb8c4f` exists.
     public var loaderDevicePartUUID: Reading<Bool>
+    /// Whether the machine booted through EFI (`/sys/firmware/efi` exists). gpt-auto checks
+    /// the loader variable on EFI boots only.
+    public var efiBoot: Reading<Bool>
     /// Keyed by unit name (`boot.automount`), for every path of every profile.
     public var automountUnits: [String: Reading<UnitFileState>]
     /// Keyed by normalized path (`/boot`, `/efi` and every profile path).
@@ -105,7 +108,7 @@ public struct MachineSnapshot: Sendable, Equatable {
         mounts: Reading<[MountEntry]>, fstabPath: String, fstab: Reading<[FstabEntry]>,
         loaderDevicePartUUID: Reading<Bool>, automountUnits: [String: Reading<UnitFileState>],
         mountPoints: [String: Reading<MountPointState>], configuration: [ConfigurationFile],
-        reportTemplate: String?
+        reportTemplate: String?, efiBoot: Reading<Bool> = .value(true)
     ) {
         self.kernelCommandLine = kernelCommandLine
         self.inInitrd = inInitrd
@@ -118,5 +121,6 @@ public struct MachineSnapshot: Sendable, Equatable {
         self.mountPoints = mountPoints
         self.configuration = configuration
         self.reportTemplate = reportTemplate
+        self.efiBoot = efiBoot
     }
 }

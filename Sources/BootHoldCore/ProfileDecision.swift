@@ -12,6 +12,10 @@ public indirect enum AutomountEvidence: Sendable, Equatable {
     case fstabAutomount(source: String, option: String)
     /// Rule 4: systemd-gpt-auto-generator will automount the EFI System Partition here.
     case gptAutoESP
+    /// Rule 4 on a machine not booted through EFI: gpt-auto skips the loader variable check
+    /// there and mounts an ESP it finds on the root disk, which the generator cannot see
+    /// without probing the disk; counted as an automount.
+    case gptAutoWithoutEFI
     /// The path itself is no automount point, but `ancestor` (a mount point above it) is:
     /// reaching the path goes through that automount, and holding the path keeps it busy.
     case beneath(ancestor: String, AutomountEvidence)
@@ -24,7 +28,7 @@ public indirect enum AutomountEvidence: Sendable, Equatable {
     /// Whether this evidence makes the path count as an automount.
     public var needsHold: Bool {
         switch self {
-        case .autofsMounted, .automountUnitEnabled, .fstabAutomount, .gptAutoESP, .unreadable: true
+        case .autofsMounted, .automountUnitEnabled, .fstabAutomount, .gptAutoESP, .gptAutoWithoutEFI, .unreadable: true
         case .automountUnitMasked, .none: false
         case .beneath(_, let evidence): evidence.needsHold
         }
@@ -43,6 +47,8 @@ public indirect enum AutomountEvidence: Sendable, Equatable {
             "\(source) \(option)"
         case .gptAutoESP:
             "systemd-gpt-auto-generator will automount the ESP (LoaderDevicePartUUID set, no fstab entry at or under /boot or /efi)"
+        case .gptAutoWithoutEFI:
+            "not an EFI boot: systemd-gpt-auto-generator may automount an ESP of the root disk here (no fstab entry at or under /boot or /efi), treated as an automount"
         case .beneath(let ancestor, let evidence):
             "reached through \(ancestor): \(evidence.reason)"
         case .unreadable(let input, let reason):

@@ -53,7 +53,8 @@ public struct MachineReader {
             automountUnits: automountUnits,
             mountPoints: mountPointStates,
             configuration: configuration,
-            reportTemplate: units.location(of: "boothold-report@.service"))
+            reportTemplate: units.location(of: "boothold-report@.service"),
+            efiBoot: readEFIBoot())
         return MachineReading(snapshot: snapshot, diagnostics: diagnostics)
     }
 
@@ -116,6 +117,15 @@ public struct MachineReader {
             return (shownPath, .value(table.fstabEntries()))
         } catch {
             return (shownPath, .unreadable(reason: root.describe(error)))
+        }
+    }
+
+    /// is_efi_boot(): /sys/firmware/efi exists.
+    func readEFIBoot() -> Reading<Bool> {
+        do {
+            return .value(try root.exists("/sys/firmware/efi"))
+        } catch {
+            return .unreadable(reason: root.describe(error))
         }
     }
 

@@ -201,3 +201,16 @@ extension Machine {
     #expect(MountPath.ancestors(of: "/") == [])
     #expect(GeneratorPlanner.pathsToProbe(ProfileConfiguration.parse([conf("/etc/boothold/boothold.conf", minimal + "Paths=/boot/loader\n")]).profiles) == ["/boot/loader", "/boot", "/efi"])
 }
+
+/// On a BIOS boot gpt-auto does not ask for the loader variable: an empty /boot with no
+/// fstab entry may get the root disk's ESP, which the generator does not probe.
+@Test func gptAutoWithoutEFIHolds() throws {
+    let bios = gptAutoMachine.snapshotWith { $0.efiBoot = .value(false); $0.loaderDevicePartUUID = .value(false) }
+    let decision = try #require(bios.decisions.first)
+    #expect(decision.paths.first { $0.path == "/boot" }?.evidence == .gptAutoWithoutEFI)
+    #expect(decision.decision == .paired)
+    let populated = gptAutoMachine.with { $0.mountPoints["/boot"] = .value(.nonEmptyDirectory) }.snapshotWith { $0.efiBoot = .value(false) }
+    #expect(try #require(populated.decisions.first).decision == .plain)
+    let unreadable = gptAutoMachine.snapshotWith { $0.efiBoot = .unreadable(reason: "EACCES") }
+    #expect(try #require(unreadable.decisions.first).paths.first { $0.path == "/boot" }?.evidence == .unreadable(input: "/sys/firmware/efi", reason: "EACCES"))
+}
