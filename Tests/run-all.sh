@@ -13,6 +13,8 @@ stage() {
 
 stage build swift build
 stage "swift test" swift test
+# libFuzzer targets (fuzz/targets/) briefly on their committed corpus; long runs: fuzz/run.sh.
+stage "fuzz smoke" fuzz/smoke.sh
 # One release build of what gets installed, for the install test (and anyone else who
 # needs release executables: .build/release/boothold).
 stage "release build" ./meson-install.sh --build-only

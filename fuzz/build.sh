@@ -76,7 +76,8 @@ target() {
 }
 
 if [ $# -eq 0 ]; then
-    # shellcheck disable=SC2046 # one target name per word
-    set -- $(basename -s .swift "$root"/fuzz/targets/*.swift)
+    targets=()
+    for file in "$root"/fuzz/targets/*.swift; do targets+=("$(basename "$file" .swift)"); done
+    set -- "${targets[@]}"
 fi
 for t in "$@"; do target "$t"; done

@@ -25,7 +25,7 @@ SWIFT_BACKTRACE=enable=no "$out/$target" "${options[@]}" "$@" "$work" "fuzz/corp
 
 executions=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
 speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
-echo "fuzz $target: ${executions:-?} executions in ${seconds}s (${speed:-?}/s), corpus $(ls "$work" | wc -l) new + $(ls "fuzz/corpus/$target" | wc -l) seeds, exit $status"
+echo "fuzz $target: ${executions:-?} executions in ${seconds}s (${speed:-?}/s), corpus $(find "$work" -type f | wc -l) new + $(find "fuzz/corpus/$target" -type f | wc -l) seeds, exit $status"
 if [ "$status" -ne 0 ]; then
     grep -E 'PROPERTY VIOLATED|ERROR: (AddressSanitizer|libFuzzer)|Fatal error|SUMMARY|Test unit written' "$log" | head -20 >&2 || true
     echo "fuzz $target: FAILED, full log in $log" >&2
