@@ -33,7 +33,9 @@ public func fuzzUnitSetting(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CInt
         switch kind % 4 {
         case 0:
             // Description=: free text, trimmed by the configuration parser; a tab may stay inside.
-            let text = words[0].trimmingSpaces
+            // Trimmed by bytes, as the configuration parser does (a combining mark after a
+            // space makes one Character of both, so Character-wise trimming would keep it).
+            let text = SystemdUnitSyntax.strip(Array(words[0].utf8)).text
             guard !text.isEmpty, !hasControl(text.replacingOccurrencesOfTab), !text.hasSuffix("\\") else { return 0 }
             let back = try SystemdUnitSyntax.text(readBack("Description", .text(text))).text
             fuzzCheck(back == text, "Description: wrote \(text.debugText), systemd reads \(back.debugText)")
