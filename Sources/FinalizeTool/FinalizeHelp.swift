@@ -1,6 +1,8 @@
+import BootHoldCore
+
 /// `--help` and `--version` text. The man page is written from this and the README section.
 enum FinalizeHelp {
-    static let version = "boothold-finalize 0.1.0"
+    static var version: String { "boothold-finalize \(PackageVersion.current)" }
 
     static let text = """
     Usage:

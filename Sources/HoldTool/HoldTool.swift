@@ -34,7 +34,7 @@ public enum HoldTool {
             try? FileDescriptor.standardOutput.writeAll(HoldHelp.text)
             return HoldExitStatus.released.rawValue
         case .version:
-            try? FileDescriptor.standardOutput.writeAll("boothold-hold \(ProjectVersion.string)\n")
+            try? FileDescriptor.standardOutput.writeAll("boothold-hold \(PackageVersion.current)\n")
             return HoldExitStatus.released.rawValue
         case .hold(let request):
             let session = HoldSession(request: request, signals: signals, log: log)

@@ -23,7 +23,7 @@ import Testing
         #expect(help.standardOutput.hasPrefix("Usage: boothold-hold"))
         let version = try SpawnedProcess.run([NamespaceStage.hold, "--version"])
         #expect(version.status == 0)
-        #expect(version.standardOutput == "boothold-hold \(ProjectVersion.string)\n")
+        #expect(version.standardOutput == "boothold-hold \(PackageVersion.current)\n")
     }
 
     @Test func optionsParseIntoARequest() throws {
