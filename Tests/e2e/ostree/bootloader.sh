@@ -1,0 +1,83 @@
+# shellcheck shell=bash
+# Sourced by run.sh. The ostree guest's "boot loader" and one boot under QEMU.
+#
+#   ostree_boot RUN_DIR N TIMEOUT KARGS...
+#       Reads /boot from RUN_DIR/boot.img without mounting it (debugfs rdump into
+#       RUN_DIR/bootdump-N), picks the Boot Loader Specification entry with the highest
+#       `version` under loader/entries (what a BLS boot loader does; ostree makes the newest
+#       deployment the highest), and boots its linux/initrd/options plus KARGS with RUN_DIR/root.img,
+#       boot.img and payload.img attached. The serial console (journal forwarded) goes to
+#       RUN_DIR/serial-N.log, the entry booted to RUN_DIR/boot-N-entry.conf.
+#       Returns 0 when the guest printed E2E-GUEST-RC=0 and QEMU ended by itself, 1 when the
+#       guest reported a failure, 2 on an infrastructure problem (no entry, timeout, no RC line).
+#   ostree_entries RUN_DIR  prints the entry file names on boot.img (after the last boot)
+#
+# QEMU acceleration comes from ../lib when it offers a choice (e2e_qemu_accel); TCG otherwise.
+
+ostree_dump_boot() {   # ostree_dump_boot IMG DIR
+    rm -rf "$2"; mkdir -p "$2"
+    debugfs -R "rdump / $2" "$1" >/dev/null 2>&1 || return 1
+    [ -d "$2/loader/entries" ]
+}
+
+ostree_pick_entry() {   # ostree_pick_entry DIR -> entry path with the highest version
+    local f v best="" bestv=-1
+    for f in "$1"/loader/entries/*.conf; do
+        [ -f "$f" ] || continue
+        v=$(awk '$1 == "version" { print $2; exit }' "$f")
+        [ -n "$v" ] || continue
+        if [ "$(printf '%s\n%s\n' "$bestv" "$v" | sort -V | tail -n 1)" = "$v" ] && [ "$v" != "$bestv" ]; then
+            best=$f bestv=$v
+        fi
+    done
+    [ -n "$best" ] && echo "$best"
+}
+
+ostree_entry_key() {   # ostree_entry_key FILE KEY
+    awk -v k="$2" '$1 == k { $1 = ""; sub(/^ /, ""); print; exit }' "$1"
+}
+
+ostree_entries() {
+    debugfs -R "ls -l /loader/entries" "$1/boot.img" 2>/dev/null | awk '/\.conf/ { print $NF }' | sort | tr '\n' ' '
+}
+
+ostree_qemu_accel() {
+    if declare -F e2e_qemu_accel >/dev/null; then e2e_qemu_accel; else echo "tcg,thread=multi"; fi
+}
+
+ostree_boot() {
+    local run=$1 n=$2 limit=$3; shift 3
+    local dump=$run/bootdump-$n entry linux initrd options rc
+    if ! ostree_dump_boot "$run/boot.img" "$dump"; then
+        echo "boot $n: cannot read /boot/loader from boot.img" >&2; return 2
+    fi
+    entry=$(ostree_pick_entry "$dump") || { echo "boot $n: no BLS entry" >&2; return 2; }
+    cp "$entry" "$run/boot-$n-entry.conf"
+    # ostree writes paths relative to the /boot file system (no /boot prefix).
+    linux=$dump$(ostree_entry_key "$entry" linux)
+    initrd=$dump$(ostree_entry_key "$entry" initrd)
+    options=$(ostree_entry_key "$entry" options)
+    if [ ! -f "$linux" ] || [ ! -f "$initrd" ]; then echo "boot $n: kernel or initrd of $entry missing" >&2; return 2; fi
+
+    local t0=$SECONDS
+    timeout --foreground -k 10 "$limit" qemu-system-x86_64 \
+        -accel "$(ostree_qemu_accel)" -cpu max -machine q35 -smp 2 -m 1024 \
+        -nodefaults -display none -no-reboot \
+        -kernel "$linux" -initrd "$initrd" \
+        -append "$options panic=-1 quiet systemd.show_status=0 systemd.journald.forward_to_console=1 rd.shell=0 rd.emergency=reboot $*" \
+        -drive "file=$run/root.img,if=virtio,format=raw,cache=unsafe" \
+        -drive "file=$run/boot.img,if=virtio,format=raw,cache=unsafe" \
+        -drive "file=$run/payload.img,if=virtio,format=raw,readonly=on" \
+        -serial "file:$run/serial-$n.log" </dev/null >"$run/qemu-$n.log" 2>&1
+    rc=$?
+    echo "$((SECONDS - t0))" > "$run/boot-$n-seconds"
+    rm -rf "$dump"
+    if [ $rc -ne 0 ]; then
+        echo "boot $n: qemu ended with $rc after $((SECONDS - t0)) s (124 = timeout)" >&2; return 2
+    fi
+    local guest
+    guest=$(grep -a -o 'E2E-GUEST-RC=[0-9]*' "$run/serial-$n.log" | tail -n 1 | cut -d= -f2)
+    [ -n "$guest" ] || { echo "boot $n: the guest never reported" >&2; return 2; }
+    [ "$guest" = 0 ] || return 1
+    return 0
+}

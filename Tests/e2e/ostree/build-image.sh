@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# build-image.sh PKGROOT REPO OUT_DIR
+#
+# The fast half of the ostree guest, rebuilt whenever boothold changes: converts PKGROOT (the
+# tree from build-packages.sh) into ostree's layout, installs boothold into it with
+# `REPO/meson-install.sh --destdir TREE --prefix /usr --no-build` (the release build must exist)
+# BEFORE the commit, exactly as an image builder ships it (/usr is read-only in a booted ostree
+# system), bakes in the test driver,
+# commits, deploys into a fresh sysroot and writes two raw ext4 images without loop devices:
+#   OUT_DIR/root.img  LABEL=ostroot, the physical root (/sysroot)
+#   OUT_DIR/boot.img  LABEL=ostboot, /boot on its own disk (the deployment's /etc/fstab mounts it)
+#   OUT_DIR/image.env KVER= COMMIT= (the version-1 commit)
+# ostree cannot use vfat for /boot (it needs the loader -> loader.N symlink), hence ext4.
+# Needs root and the host's ostree (same version as the guest's). Logs to stderr. Exit 0/1.
+set -euo pipefail
+
+pkgroot=${1:?usage: build-image.sh PKGROOT REPO OUT_DIR}
+repo=$(cd "${2:?usage: build-image.sh PKGROOT REPO OUT_DIR}" && pwd)
+out=${3:?usage: build-image.sh PKGROOT REPO OUT_DIR}
+here=$(cd "$(dirname "$0")" && pwd)
+work=$out/work
+
+log() { echo "build-image: $*" >&2; }
+step() {
+    local name=$1 t0=$SECONDS; shift
+    "$@"
+    log "$name took $((SECONDS - t0)) s"
+}
+# ostree marks every deployment root immutable; nothing under a sysroot can be removed before
+# that flag is cleared.
+remove_sysroot() {
+    [ -d "$1" ] || return 0
+    find "$1" -maxdepth 5 -path '*/ostree/deploy/*/deploy/*' -type d -prune -exec chattr -i {} + 2>/dev/null || true
+    rm -rf "$1"
+}
+
+install_boothold() {
+    if [ -x "$repo/meson-install.sh" ]; then
+        "$repo/meson-install.sh" --destdir "$1" --prefix /usr --no-build >&2
+    else
+        install_boothold_interim "$1"
+    fi
+}
+
+# INTERIM, until meson-install.sh is on main: the same layout from the release build.
+install_boothold_interim() {
+    local dest=$1 bin=$repo/.build/release exe
+    for exe in boothold-generator boothold-hold boothold-finalize; do
+        install -D -m 0755 "$bin/$exe" "$dest/usr/libexec/boothold/$exe"
+    done
+    mkdir -p "$dest/usr/lib/systemd/system-generators"
+    ln -sf /usr/libexec/boothold/boothold-generator "$dest/usr/lib/systemd/system-generators/boothold-generator"
+    mkdir -p "$dest/usr/lib/boothold/boothold.conf.d"
+    if [ -f "$repo/generator/boothold.conf" ]; then
+        install -m 0644 "$repo/generator/boothold.conf" "$dest/usr/lib/boothold/boothold.conf"
+    else
+        cat > "$dest/usr/lib/boothold/boothold.conf" <<'CONF'
+[ostree-finalize-staged]
+Staged=/run/ostree/staged-deployment
+Finalize=/usr/bin/ostree admin finalize-staged
+Paths=/sysroot /boot
+Hold=auto
+Condition=/run/ostree-booted
+Trigger=path
+TimeoutSec=5min
+Description=OSTree Finalize Staged Deployment
+CONF
+    fi
+    if [ -f "$repo/units/boothold-report@.service.in" ]; then
+        sed -e 's|@libexecdir@|/usr/libexec|g; s|@pkglibexecdir@|/usr/libexec/boothold|g' \
+            "$repo/units/boothold-report@.service.in" > "$dest/usr/lib/systemd/system/boothold-report@.service"
+    fi
+}
+
+[ -f "$pkgroot/.ostree-packages" ] || { log "$pkgroot is not a finished build-packages.sh tree"; exit 1; }
+kver=$(cat "$pkgroot/.ostree-packages")
+remove_sysroot "$work/sysroot"
+rm -rf "$out"
+mkdir -p "$work"
+tree=$work/tree seedvar=$work/seedvar sysroot=$work/sysroot
+
+make_tree() {
+    # Hard links save 700 MB of copying; every change below replaces a name, never writes
+    # into a shared inode.
+    cp -al "$pkgroot" "$tree"
+    rm -f "$tree/.ostree-packages"
+
+    # boothold, installed like any package file, before the commit.
+    install_boothold "$tree"
+
+    # The test driver (the scenario itself arrives on the payload disk at run time).
+    install -D -m 0755 "$here/guest/e2e-driver" "$tree/usr/libexec/e2e-driver"
+    install -D -m 0644 "$here/guest/e2e-test.service" "$tree/usr/lib/systemd/system/e2e-test.service"
+    mkdir -p "$tree/usr/lib/systemd/system/multi-user.target.wants"
+    ln -sf ../e2e-test.service "$tree/usr/lib/systemd/system/multi-user.target.wants/e2e-test.service"
+    rm -f "$tree/etc/fstab"; : > "$tree/etc/fstab"
+
+    # ostree's layout: /etc becomes /usr/etc, /var is not committed (seeded separately), and
+    # the usual top-level directories become links into /var.
+    cd "$tree"
+    rm -f vmlinuz* initrd.img*
+    rm -rf boot; mkdir boot
+    mv etc usr/etc
+    mv var "$seedvar"; mkdir var
+    mv root "$seedvar/roothome"
+    mv home srv mnt "$seedvar/"
+    rm -rf opt
+    rm -rf usr/local media tmp; mkdir -p "$seedvar/usrlocal"
+    ln -s var/home home; ln -s var/roothome root; ln -s var/opt opt; ln -s var/srv srv
+    ln -s var/mnt mnt; ln -s run/media media; ln -s sysroot/tmp tmp; ln -s ../var/usrlocal usr/local
+    mkdir sysroot; ln -s sysroot/ostree ostree
+    rm -rf dev/* proc/* sys/* run/*
+    mkdir -p "$seedvar/opt"
+    cd - >/dev/null
+}
+step "ostree layout + boothold install" make_tree
+
+make_sysroot() {
+    mkdir -p "$sysroot"
+    ostree admin init-fs "$sysroot" >&2
+    ostree admin os-init --sysroot="$sysroot" debian >&2
+    ostree --repo="$sysroot/ostree/repo" commit -b debian/bookworm --tree=dir="$tree" \
+        --add-metadata-string=version=1 -s "boothold e2e v1" >&2
+    ostree admin deploy --sysroot="$sysroot" --os=debian \
+        --karg=root=/dev/vda --karg=rw --karg=console=ttyS0 debian/bookworm >&2
+    # ostree 2022.7 does not populate /var.
+    cp -a "$seedvar/." "$sysroot/ostree/deploy/debian/var/"
+}
+step "ostree commit + deploy" make_sysroot
+commit=$(ostree --repo="$sysroot/ostree/repo" rev-parse debian/bookworm)
+rm -rf "$tree" "$seedvar"
+
+make_disks() {
+    local deployment
+    deployment=$(find "$sysroot/ostree/deploy/debian/deploy" -mindepth 1 -maxdepth 1 -type d -name '*.0')
+    # The deployment's /etc/fstab is ostree's private copy of /usr/etc/fstab.
+    rm -f "$deployment/etc/fstab"
+    echo "LABEL=ostboot /boot ext4 rw,nosuid,nodev 0 2" > "$deployment/etc/fstab"
+    mv "$sysroot/boot" "$work/bootfs"; mkdir "$sysroot/boot"
+    mkfs.ext4 -q -F -L ostroot -d "$sysroot" "$out/root.img" 3G
+    mkfs.ext4 -q -F -L ostboot -d "$work/bootfs" "$out/boot.img" 256M
+}
+step "mkfs.ext4 -d root + boot" make_disks
+remove_sysroot "$sysroot"
+rm -rf "$work"
+printf 'KVER=%s\nCOMMIT=%s\n' "$kver" "$commit" > "$out/image.env"
+log "done: $out (commit $commit)"

@@ -1,0 +1,277 @@
+#!/bin/bash
+# scenario.sh SCENARIO PHASE: one boot's part of an ostree end-to-end scenario, run in the guest by
+# e2e-driver from the payload disk. Prints `E2E-CHECK ok|FAIL what` per assertion and
+# `E2E-FACT key=value` for the host's report; exits with the number of failed checks.
+# It never looks at /boot except through the scenario's intended actions (staging, status):
+# mount state comes from /proc/self/mountinfo, unit state from systemctl.
+#
+# Scenarios (the host runs the phases in order, one boot each):
+#   hold      stage-reload -> verify-then-stage-firstboot -> verify-final
+#   control   stage-masked (boothold=0 on the command line) -> verify-not-applied
+#   plain     stage-plain -> verify-applied
+#   locked    stage-locked -> verify-locked
+#   unstage   stage-unstage -> verify-unstaged
+# shellcheck disable=SC2317  # helpers are called through check()
+set -u
+scenario=${1:?scenario}
+phase=${2:?phase}
+failures=0
+unit=ostree-finalize-staged.service
+hold=ostree-finalize-staged-hold.service
+gendir=/run/systemd/generator
+idle=2              # boot.automount TimeoutIdleSec
+wait_idle=$((5 * idle))
+
+ok() { echo "E2E-CHECK ok $*"; }
+fail() { echo "E2E-CHECK FAIL $*"; failures=$((failures + 1)); }
+check() {   # check WHAT CMD...
+    local what=$1; shift
+    if "$@"; then ok "$what"; else fail "$what"; fi
+}
+fact() { echo "E2E-FACT $*"; }
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+
+# File system types mounted at $1, bottom first, from mountinfo (never touches the path).
+fs_at() {
+    awk -v p="$1" '$5 == p { for (i = 7; $i != "-"; i++); printf "%s ", $(i + 1) }' /proc/self/mountinfo
+}
+state() { systemctl is-active "$1" 2>/dev/null; }
+states() {
+    echo "E2E: $* boot.automount=$(state boot.automount) boot.mount=$(state boot.mount)" \
+        "path=$(state ostree-finalize-staged.path) finalize=$(state $unit) hold=$(state $hold)" \
+        "/boot=[$(fs_at /boot)] uptime=$(uptime_s)"
+}
+wait_state() {   # wait_state UNIT STATE SECONDS
+    local i=0
+    while [ "$(state "$1")" != "$2" ] && [ "$i" -lt $(($3 * 5)) ]; do sleep 0.2; i=$((i + 1)); done
+    [ "$(state "$1")" = "$2" ]
+}
+contains() { case $1 in *"$2"*) return 0 ;; esac; return 1; }
+lacks() { ! contains "$@"; }
+no_process() { ! pgrep -f "$1" >/dev/null; }
+
+# `ostree admin status` reads /boot: only call it where the scenario may touch /boot.
+booted_field() {   # booted_field csum|version
+    ostree admin status | awk -v want="$1" '
+        /^\* / { booted = 1; split($3, a, "."); csum = a[1]; next }
+        /^  [^ ]/ { booted = 0 }
+        booted && $1 == "Version:" { version = $2 }
+        END { if (want == "csum") print csum; else print version }'
+}
+
+setup_automount() {
+    # The recipe of ostree's tests/kolainst/destructive/boot-automount.sh: /boot becomes an
+    # automount with a short idle timeout while the system runs.
+    check "/boot is a mount point before the automount" mountpoint -q /boot
+    cat > /etc/systemd/system/boot.automount <<UNIT
+[Unit]
+Description=/boot automount (end-to-end test)
+
+[Automount]
+Where=/boot
+TimeoutIdleSec=$idle
+
+[Install]
+WantedBy=local-fs.target
+UNIT
+    systemctl daemon-reload
+    systemctl enable boot.automount 2>&1
+    umount /boot
+    systemctl start boot.automount
+    check "boot.automount active" [ "$(state boot.automount)" = active ]
+    check "boot.mount inactive after umount" [ "$(state boot.mount)" = inactive ]
+    check "/boot is autofs only" [ "$(fs_at /boot)" = "autofs " ]
+}
+
+show_units() {
+    echo "E2E: ---- systemctl cat $unit"
+    systemctl cat "$unit" 2>&1
+    echo "E2E: ---- systemctl cat $hold"
+    systemctl cat "$hold" 2>&1
+    echo "E2E: ---- ls $gendir"
+    ls -la "$gendir" "$gendir/multi-user.target.wants" 2>&1
+    echo "E2E: ----"
+}
+
+expect_boothold_units() {   # expect_boothold_units paired|plain
+    local stop start
+    show_units
+    stop=$(systemctl show -p ExecStop --value "$unit")
+    check "$unit comes from the generator" [ "$(systemctl show -P FragmentPath "$unit")" = "$gendir/$unit" ]
+    check "ExecStop runs boothold-finalize" contains "$stop" "/boothold-finalize "
+    check "ExecStop ends with -- /usr/bin/ostree admin finalize-staged" \
+        contains "$stop" "-- /usr/bin/ostree admin finalize-staged ;"
+    if [ "$1" = paired ]; then
+        start=$(systemctl show -p ExecStart --value "$hold")
+        check "$unit wants $hold" contains "$(systemctl show -P Wants "$unit")" "$hold"
+        check "$unit is ordered after $hold" contains "$(systemctl show -P After "$unit")" "$hold"
+        check "$hold comes from the generator" [ "$(systemctl show -P FragmentPath "$hold")" = "$gendir/$hold" ]
+        check "$hold runs boothold-hold" contains "$start" "/boothold-hold "
+        fact "reason=$(grep -m1 -i '^#.*/boot' "$gendir/$unit" | tr ' ' '_')"
+    else
+        check "$unit does not want a hold" lacks "$(systemctl show -P Wants "$unit")" "$hold"
+        check "no hold unit generated" [ ! -e "$gendir/$hold" ]
+        fact "reason=$(grep -m1 -i '^#.*/boot' "$gendir/$unit" | tr ' ' '_')"
+    fi
+}
+
+expect_ostree_units() {
+    show_units
+    check "$unit is ostree's own" contains "$(systemctl show -P FragmentPath "$unit")" "/lib/systemd/system/$unit"
+    check "no boothold unit generated" [ ! -e "$gendir/$unit" ]
+}
+
+stage() {   # stage VERSION [deploy options]: commit a marked tree on top of the booted one, stage it
+    local version=$1 csum t0 t1; shift
+    csum=$(booted_field csum)
+    rm -rf /var/tmp/e2e-ov; mkdir -p /var/tmp/e2e-ov/usr/share/e2e
+    echo "$version" > /var/tmp/e2e-ov/usr/share/e2e/marker
+    t0=$(uptime_s)
+    ostree --repo=/ostree/repo commit -b debian/test --tree=ref="$csum" --tree=dir=/var/tmp/e2e-ov \
+        --add-metadata-string=version="$version" -s "e2e v$version" >/dev/null
+    t1=$(uptime_s)
+    echo "E2E: staging version $version uptime=$t1"
+    ostree admin deploy --stage --karg-append="e2e.v$version=1" "$@" debian/test 2>&1
+    local rc=$?
+    fact "commit_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')"
+    fact "stage_s=$(awk -v a="$t1" -v b="$(uptime_s)" 'BEGIN { printf "%.2f", b - a }')"
+    check "deploy --stage of version $version" [ $rc -eq 0 ]
+    check "/run/ostree/staged-deployment exists" [ -e /run/ostree/staged-deployment ]
+    echo "E2E: staged at uptime=$(uptime_s)"
+}
+
+expect_held() {   # after staging: both units up, /boot mounted and staying mounted
+    check "$unit active after staging" wait_state "$unit" active 10
+    check "$hold active after staging" wait_state "$hold" active 10
+    states "right after staging:"
+    ostree admin status 2>&1
+    check "boot.mount active after staging" [ "$(state boot.mount)" = active ]
+    sleep "$wait_idle"
+    states "${wait_idle}s later:"
+    check "$unit still active after ${wait_idle}s" [ "$(state "$unit")" = active ]
+    check "$hold still active after ${wait_idle}s" [ "$(state "$hold")" = active ]
+    check "boot.mount still active after ${wait_idle}s" [ "$(state boot.mount)" = active ]
+    check "/boot still autofs+ext4" [ "$(fs_at /boot)" = "autofs ext4 " ]
+    check "boothold-hold is the hold's main process" \
+        contains "$(tr '\0' ' ' < /proc/"$(systemctl show -P MainPID "$hold")"/cmdline 2>/dev/null)" boothold-hold
+}
+
+expect_booted() {   # expect_booted VERSION
+    local v
+    v=$(booted_field version)
+    ostree admin status 2>&1
+    fact "booted_version=$v"
+    check "booted deployment is version $1" [ "$v" = "$1" ]
+    if [ "$1" = 1 ]; then
+        check "no marker file" [ ! -e /usr/share/e2e/marker ]
+        check "no e2e.v2 karg" lacks "$(cat /proc/cmdline)" "e2e.v2=1"
+    else
+        check "marker file says $1" [ "$(cat /usr/share/e2e/marker 2>/dev/null)" = "$1" ]
+        check "karg e2e.v$1=1 present" grep -qw "e2e.v$1=1" /proc/cmdline
+    fi
+}
+
+boothold_records() {   # print boothold-finalize's outcome records (current and archived)
+    local d=/var/lib/boothold/${unit%.service}
+    find "$d" -type f 2>/dev/null | sort | while read -r f; do
+        echo "E2E: ---- record $f"; sed 's/^/E2E-RECORD /' "$f"
+    done
+}
+
+case $scenario/$phase in
+hold/stage-reload)
+    setup_automount
+    # daemon-reload with the autofs mount in place: the generator sees it in mountinfo.
+    systemctl daemon-reload
+    expect_boothold_units paired
+    stage 2
+    expect_held
+    ;;
+hold/verify-then-stage-firstboot)
+    expect_booted 2
+    boothold_records
+    # This boot's first generator run predicted the automount from the enabled unit that
+    # reached the new deployment through the /etc merge.
+    check "boot.automount active at first boot" [ "$(state boot.automount)" = active ]
+    expect_boothold_units paired
+    stage 3
+    expect_held
+    ;;
+hold/verify-final)
+    expect_booted 3
+    boothold_records
+    ;;
+control/stage-masked)
+    check "boothold=0 on the command line" grep -qw boothold=0 /proc/cmdline
+    expect_ostree_units
+    setup_automount
+    systemctl mask "$hold"
+    # Test only: stop timeout cut from 5 min so the reproduced hang costs 5 x 10 s.
+    mkdir -p /etc/systemd/system/$unit.d
+    printf '[Service]\nTimeoutStopSec=10s\n' > /etc/systemd/system/$unit.d/e2e-timeout.conf
+    systemctl daemon-reload
+    stage 2
+    states "right after staging:"
+    sleep "$wait_idle"
+    states "${wait_idle}s later:"
+    # The bug: the automount expired, boot.mount stopped, and with it the finalize unit, long
+    # before shutdown. Recorded as a fact; the verdict is the next boot.
+    fact "finalize_after_wait=$(state "$unit")"
+    ;;
+control/verify-not-applied)
+    expect_booted 1
+    ;;
+plain/stage-plain)
+    check "/boot is a plain ext4 mount" [ "$(fs_at /boot)" = "ext4 " ]
+    expect_boothold_units plain
+    stage 2
+    check "$unit active after staging" wait_state "$unit" active 10
+    sleep 1
+    states "after staging:"
+    check "$hold not started" [ "$(state "$hold")" = inactive ]
+    check "no boothold-hold process" no_process boothold-hold
+    ;;
+plain/verify-applied)
+    expect_booted 2
+    boothold_records
+    ;;
+locked/stage-locked)
+    setup_automount
+    systemctl daemon-reload
+    expect_boothold_units paired
+    stage 2 --lock-finalization
+    check "/run/ostree/staged-deployment-locked exists" [ -e /run/ostree/staged-deployment-locked ]
+    expect_held
+    ;;
+locked/verify-locked)
+    expect_booted 1
+    journalctl -b -1 -o short-monotonic --no-pager -u $unit 2>&1 | tail -n 30
+    check "ostree said it did not finalize" journalctl -b -1 --no-pager -q -g 'Not finalizing'
+    boothold_records
+    ;;
+unstage/stage-unstage)
+    setup_automount
+    systemctl daemon-reload
+    expect_boothold_units paired
+    stage 2
+    check "$hold active after staging" wait_state "$hold" active 10
+    echo "E2E: undeploying the staged deployment uptime=$(uptime_s)"
+    ostree admin undeploy 0 2>&1
+    check "staged file removed by undeploy" [ ! -e /run/ostree/staged-deployment ]
+    ostree admin status 2>&1
+    check "$hold let go" wait_state "$hold" inactive 5
+    states "after undeploy:"
+    check "boot.mount expires once released" wait_state boot.mount inactive $((wait_idle + 5))
+    states "after the idle timeout:"
+    check "$hold ended cleanly" [ "$(systemctl show -P Result "$hold")" = success ]
+    ;;
+unstage/verify-unstaged)
+    expect_booted 1
+    boothold_records
+    ;;
+*)
+    fail "unknown scenario/phase $scenario/$phase"
+    ;;
+esac
+echo "E2E: $scenario/$phase done with $failures failure(s) uptime=$(uptime_s)"
+exit "$failures"

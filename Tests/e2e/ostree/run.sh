@@ -1,0 +1,231 @@
+#!/usr/bin/env bash
+# run.sh [--repeat N] [SCENARIO...]
+#
+# End-to-end tests of boothold with its real client: a Debian bookworm guest booted through
+# ostree (ostree/ostree-boot 2022.7, dracut, /boot on its own ext4 disk) under QEMU, boothold
+# installed into the OS tree before the commit. Scenarios (numbers or names; default all):
+#   1 hold     /boot automount (TimeoutIdleSec=2): boothold's paired units take over ostree's;
+#              stage, wait 5x the idle timeout, reboot -> applied; then again with the generator's
+#              first-boot prediction; shutdown order finalize -> hold -> boot.mount
+#   2 control  boothold=0 and ostree's own hold masked -> ostree#2543 reproduced (not applied)
+#   3 plain    /boot a plain mount: plain unit, no hold, applied
+#   4 locked   deploy --stage --lock-finalization: not applied, the record says so, not "failed"
+#   5 unstage  undeploy the staged deployment: the hold lets go, the next boot is the old one
+# One summary line per scenario run, then `N passed, N failed`.
+# Exit: 0 all passed, 1 a scenario failed, 2 only infrastructure problems (missing tools, a hung
+# or silent guest, a failed image build).
+#
+# Cache: ${BOOTHOLD_E2E_CACHE:-<repo>/.build-e2e}/ostree-{packages,image}-<key> (keys hash the
+# recipe files, the base rootfs and the installed boothold), runs in .../ostree-runs/.
+# The base rootfs comes from ../lib/base-rootfs.sh. BOOTHOLD_E2E_NO_BUILD=1 skips the release
+# build (CI builds it once).
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../../.." && pwd)
+cache=${BOOTHOLD_E2E_CACHE:-$repo/.build-e2e}
+runs=$cache/ostree-runs
+# shellcheck source=Tests/e2e/ostree/bootloader.sh
+. "$here/bootloader.sh"
+
+repeat=1
+selected=()
+while [ $# -gt 0 ]; do
+    case $1 in
+        --repeat) repeat=${2:?--repeat N}; shift 2 ;;
+        -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        1|hold) selected+=(hold); shift ;;
+        2|control) selected+=(control); shift ;;
+        3|plain) selected+=(plain); shift ;;
+        4|locked) selected+=(locked); shift ;;
+        5|unstage) selected+=(unstage); shift ;;
+        *) echo "run.sh: unknown scenario '$1'" >&2; exit 2 ;;
+    esac
+done
+[ ${#selected[@]} -gt 0 ] || selected=(hold control plain locked unstage)
+
+log() { echo "ostree-e2e: $*" >&2; }
+infra() { log "infrastructure: $*"; echo "0 passed, 0 failed (infrastructure: $*)"; exit 2; }
+
+# ---- prerequisites ---------------------------------------------------------------------------
+[ "$(id -u)" = 0 ] || infra "needs root"
+for tool in qemu-system-x86_64 debugfs mkfs.ext4 ostree timeout chattr; do
+    command -v "$tool" >/dev/null || infra "$tool not installed"
+done
+# BOOTHOLD_E2E_BASE_ROOTFS names an already built base instead (for debugging the image build).
+base=${BOOTHOLD_E2E_BASE_ROOTFS:-$("$here/../lib/base-rootfs.sh")} || infra "the shared base rootfs could not be built"
+[ -d "$base" ] || infra "base rootfs '$base' missing"
+
+# ---- image: packages layer (slow, rarely changes), then boothold + ostree commit -----------------
+mkdir -p "$cache" "$runs"
+t_build=$SECONDS
+pkg_key=$( (echo "$base"; stat -c %Y "$base"; cat "$here/build-packages.sh") | sha256sum | cut -c1-16)
+pkgs=$cache/ostree-packages-$pkg_key
+if [ ! -f "$pkgs/rootfs/.ostree-packages" ]; then
+    find "$cache" -maxdepth 1 -name 'ostree-packages-*' -exec rm -rf {} +
+    log "building the ostree package layer (apt + dracut, about a minute)"
+    "$here/build-packages.sh" "$base" "$pkgs" || infra "build-packages.sh failed"
+fi
+
+if [ "${BOOTHOLD_E2E_NO_BUILD:-0}" != 1 ]; then
+    (cd "$repo" && swift build -c release --static-swift-stdlib >&2) || infra "release build failed"
+fi
+probe=$(mktemp -d)
+# What gets installed decides the image: hash the installed tree, not the sources.
+if [ -x "$repo/meson-install.sh" ]; then
+    "$repo/meson-install.sh" --destdir "$probe" --prefix /usr --no-build >/dev/null 2>&1 ||
+        { rm -rf "$probe"; infra "meson-install.sh failed"; }
+else
+    cp "$repo"/.build/release/boothold-{generator,hold,finalize} "$probe/" 2>/dev/null ||
+        { rm -rf "$probe"; infra "no release build in $repo/.build/release"; }
+fi
+boothold_key=$(cd "$probe" && find . -type f -print0 | sort -z | xargs -0 cat | sha256sum | cut -c1-16)
+rm -rf "$probe"
+image_key=$( (echo "$pkg_key $boothold_key"; cat "$here/build-image.sh" "$here/guest/e2e-driver" \
+    "$here/guest/e2e-test.service") | sha256sum | cut -c1-16)
+image=$cache/ostree-image-$image_key
+if [ ! -f "$image/image.env" ]; then
+    find "$cache" -maxdepth 1 -name 'ostree-image-*' -exec rm -rf {} +
+    log "building the ostree image (boothold $boothold_key)"
+    "$here/build-image.sh" "$pkgs/rootfs" "$repo" "$image" || infra "build-image.sh failed"
+fi
+log "image ready in $((SECONDS - t_build)) s: $image"
+
+# ---- serial log analysis ------------------------------------------------------------------------
+# Line number of the first line matching ERE $2 in file $1 after line $3 (0 = not found).
+line_of() { awk -v re="$2" -v from="${3:-0}" 'NR > from && $0 ~ re { print NR; found = 1; exit } END { if (!found) print 0 }' "$1"; }
+startup_s() { grep -a -o 'Startup finished in .*= [0-9.]*s' "$1" | tail -n 1 | sed 's/.*= //; s/s$//'; }
+# Seconds from the driver's reboot/poweroff request to the kernel's last words.
+shutdown_s() {
+    local req end
+    req=$(grep -a -o 'E2E: \(rebooting\|powering off\) uptime=[0-9.]*' "$1" | tail -n 1 | sed 's/.*=//')
+    end=$(grep -a -E 'reboot: (Restarting system|Power down)' "$1" | tail -n 1 | sed 's/^\[ *\([0-9.]*\)\].*/\1/')
+    [ -n "$req" ] && [ -n "$end" ] && awk -v a="$req" -v b="$end" 'BEGIN { printf "%.1f", b - a }'
+}
+
+# The shutdown of a finalizing boot, from the journal forwarded to the console: boothold's started
+# record, ostree's "Finalizing staged deployment" and "Bootloader updated", boothold's succeeded
+# record, then finalize stopped -> hold stopping/stopped -> boot.mount unmounting.
+# Prints "ok" or what is missing/out of order.
+shutdown_order() {   # shutdown_order SERIAL paired|plain
+    local f=$1 r s fin bl rec_ok stopped hstop hstopped umount released
+    r=$(line_of "$f" 'E2E: rebooting')
+    [ "$r" != 0 ] || { echo "no reboot request"; return; }
+    s=$(line_of "$f" 'boothold-finalize.*([Ss]tart|[Rr]unning)' "$r")
+    fin=$(line_of "$f" 'ostree.*Finalizing staged deployment' "$r")
+    bl=$(line_of "$f" 'ostree.*Bootloader updated' "$r")
+    rec_ok=$(line_of "$f" 'boothold-finalize.*([Ss]ucceeded|[Ss]uccess|finished|exit status 0|status=0)' "$bl")
+    stopped=$(line_of "$f" 'Stopped ostree-finalize-staged\.service' "$r")
+    hstop=$(line_of "$f" 'Stopping ostree-finalize-staged-hold\.service' "$r")
+    hstopped=$(line_of "$f" 'Stopped ostree-finalize-staged-hold\.service' "$r")
+    umount=$(line_of "$f" 'Unmounting boot\.mount' "$r")
+    released=$(line_of "$f" 'boothold-hold.*(gone|releas)' "$r")
+    local missing=""
+    [ "$s" != 0 ] || missing+=" boothold-started-record"
+    [ "$fin" != 0 ] || missing+=" ostree-Finalizing"
+    [ "$bl" != 0 ] || missing+=" ostree-Bootloader-updated"
+    [ "$rec_ok" != 0 ] || missing+=" boothold-succeeded-record"
+    [ "$stopped" != 0 ] || missing+=" finalize-Stopped"
+    [ "$umount" != 0 ] || missing+=" boot.mount-Unmounting"
+    if [ "$2" = paired ]; then
+        [ "$hstop" != 0 ] || missing+=" hold-Stopping"
+        [ "$hstopped" != 0 ] || missing+=" hold-Stopped"
+    fi
+    [ -z "$missing" ] || { echo "missing:$missing${released:+ (hold released itself at line $released)}"; return; }
+    [ "$s" -lt "$fin" ] && [ "$fin" -lt "$bl" ] && [ "$bl" -lt "$rec_ok" ] ||
+        { echo "records out of order: started@$s finalizing@$fin bootloader@$bl succeeded@$rec_ok"; return; }
+    if [ "$2" = paired ]; then
+        [ "$released" = 0 ] || [ "$released" -gt "$stopped" ] ||
+            { echo "hold released itself at line $released before finalize stopped at $stopped"; return; }
+        [ "$rec_ok" -lt "$stopped" ] && [ "$stopped" -lt "$hstop" ] && [ "$hstop" -lt "$hstopped" ] && [ "$hstopped" -lt "$umount" ] ||
+            { echo "order: finalize-stopped@$stopped hold-stopping@$hstop hold-stopped@$hstopped umount@$umount"; return; }
+    else
+        [ "$stopped" -lt "$umount" ] || { echo "boot.mount unmounted@$umount before finalize stopped@$stopped"; return; }
+    fi
+    echo ok
+}
+
+guest_failures() {   # the guest's failed checks, one line
+    grep -a -h -o 'E2E-CHECK FAIL .*' "$@" 2>/dev/null | sed 's/E2E-CHECK FAIL //' | sort -u | paste -sd ';' -
+}
+
+# ---- scenarios ----------------------------------------------------------------------------------
+phases_of() {
+    case $1 in
+        hold) echo "stage-reload verify-then-stage-firstboot verify-final" ;;
+        control) echo "stage-masked verify-not-applied" ;;
+        plain) echo "stage-plain verify-applied" ;;
+        locked) echo "stage-locked verify-locked" ;;
+        unstage) echo "stage-unstage verify-unstaged" ;;
+    esac
+}
+number_of() { case $1 in hold) echo 1 ;; control) echo 2 ;; plain) echo 3 ;; locked) echo 4 ;; unstage) echo 5 ;; esac; }
+
+passed=0 failed=0 infra_count=0
+run_scenario() {   # run_scenario NAME RUN-INDEX
+    local name=$1 index=$2 run=$runs/$1-$2 t0=$SECONDS
+    local phases n=0 rc verdict="" problems=() boots=() downs=() extra=""
+    rm -rf "$run"; mkdir -p "$run/payload"
+    cp --sparse=always "$image/root.img" "$image/boot.img" "$run/"
+    cp "$here/guest/scenario.sh" "$run/payload/"
+    mkfs.ext4 -q -F -L E2EPAYLOAD -d "$run/payload" "$run/payload.img" 16M
+    [ "$name" = control ] && extra="boothold=0"
+    read -r -a phases <<< "$(phases_of "$name")"
+    for phase in "${phases[@]}"; do
+        n=$((n + 1))
+        local after=reboot limit=180
+        [ "$n" = "${#phases[@]}" ] && after=poweroff
+        # The reproduced hang costs 5 x the test's 10 s stop timeout.
+        [ "$name" = control ] && [ "$n" = 1 ] && limit=300
+        ostree_boot "$run" "$n" "$limit" "e2e.scenario=$name e2e.phase=$phase e2e.after=$after $extra"
+        rc=$?
+        boots+=("$(startup_s "$run/serial-$n.log")")
+        downs+=("$(shutdown_s "$run/serial-$n.log")")
+        if [ $rc = 2 ]; then verdict=INFRA; problems+=("boot $n ($phase): infrastructure, see $run/serial-$n.log"); break; fi
+        [ $rc = 0 ] || problems+=("boot $n ($phase): $(guest_failures "$run/serial-$n.log")")
+    done
+
+    local entries order
+    entries=$(ostree_entries "$run")
+    if [ "$verdict" != INFRA ]; then
+        case $name in
+            hold)
+                for n in 1 2; do
+                    order=$(shutdown_order "$run/serial-$n.log" paired)
+                    [ "$order" = ok ] || problems+=("shutdown $n: $order")
+                done ;;
+            plain)
+                order=$(shutdown_order "$run/serial-1.log" plain)
+                [ "$order" = ok ] || problems+=("shutdown 1: $order")
+                [ "$(line_of "$run/serial-1.log" 'boothold-hold\[')" = 0 ] || problems+=("boothold-hold ran") ;;
+            control)
+                local early req
+                early=$(line_of "$run/serial-1.log" 'Stopping ostree-finalize-staged\.service')
+                req=$(line_of "$run/serial-1.log" 'E2E: rebooting')
+                { [ "$early" != 0 ] && [ "$early" -lt "$req" ]; } ||
+                    problems+=("finalize was not stopped early (line $early, reboot at $req): #2543 not reproduced")
+                [ "$(line_of "$run/serial-1.log" 'Bootloader updated')" = 0 ] || problems+=("ostree updated the boot loader") ;;
+            locked)
+                [ "$(line_of "$run/serial-1.log" 'ostree.*Not finalizing')" != 0 ] || problems+=("no 'Not finalizing' from ostree")
+                [ "$(line_of "$run/serial-1.log" 'Bootloader updated')" = 0 ] || problems+=("ostree updated the boot loader") ;;
+        esac
+    fi
+    [ -n "$verdict" ] || { [ ${#problems[@]} = 0 ] && verdict=PASS || verdict=FAIL; }
+    case $verdict in PASS) passed=$((passed + 1)) ;; FAIL) failed=$((failed + 1)) ;; *) failed=$((failed + 1)); infra_count=$((infra_count + 1)) ;; esac
+    local detail=""
+    [ ${#problems[@]} = 0 ] || detail=" -- $(printf '%s | ' "${problems[@]}")"
+    printf '%s %s %s (run %s): %s boots in %s s, startup %s s, shutdown %s s, entries [%s]%s\n' \
+        "$verdict" "$(number_of "$name")" "$name" "$index" "$n" "$((SECONDS - t0))" \
+        "$(IFS=/; echo "${boots[*]}")" "$(IFS=/; echo "${downs[*]}")" "${entries% }" "$detail" | tee -a "$runs/summary.txt"
+    rm -f "$run"/*.img
+}
+
+for ((i = 1; i <= repeat; i++)); do
+    for name in "${selected[@]}"; do
+        run_scenario "$name" "$i"
+    done
+done
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ] && exit 0
+[ "$failed" = "$infra_count" ] && exit 2
+exit 1
