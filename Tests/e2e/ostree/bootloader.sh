@@ -21,16 +21,12 @@ ostree_dump_boot() {   # ostree_dump_boot IMG DIR
 }
 
 ostree_pick_entry() {   # ostree_pick_entry DIR -> entry path with the highest version
-    local f v best="" bestv=-1
+    local f v
     for f in "$1"/loader/entries/*.conf; do
         [ -f "$f" ] || continue
         v=$(awk '$1 == "version" { print $2; exit }' "$f")
-        [ -n "$v" ] || continue
-        if [ "$(printf '%s\n%s\n' "$bestv" "$v" | sort -V | tail -n 1)" = "$v" ] && [ "$v" != "$bestv" ]; then
-            best=$f bestv=$v
-        fi
-    done
-    [ -n "$best" ] && echo "$best"
+        [ -n "$v" ] && printf '%s\t%s\n' "$v" "$f"
+    done | sort -V -k1,1 | tail -n 1 | cut -f2- | grep .
 }
 
 ostree_entry_key() {   # ostree_entry_key FILE KEY
