@@ -22,6 +22,8 @@ stage install Tests/install/run.sh
 stage "generator static link" Tests/generator-static-link.sh
 # Real boots of a Debian guest under QEMU (needs root; see README "End-to-end tests").
 stage e2e Tests/e2e/run.sh
+# ostree guest (reuses the plain e2e stage's cached base; the release build is the one above).
+stage "e2e ostree" env BOOTHOLD_E2E_NO_BUILD=1 Tests/e2e/ostree/run.sh
 
 if [ ${#failed[@]} -gt 0 ]; then
     echo "failed stages: ${failed[*]}"

@@ -12,7 +12,9 @@
 #       guest reported a failure, 2 on an infrastructure problem (no entry, timeout, no RC line).
 #   ostree_entries RUN_DIR  prints the entry file names on boot.img (after the last boot)
 #
-# QEMU acceleration comes from ../lib when it offers a choice (e2e_qemu_accel); TCG otherwise.
+# The machine and the acceleration choice are ../lib/qemu.sh's (e2e_accel). Its e2e_boot is not
+# used: it counts only a power-off as a clean end, and these scenarios reboot between phases
+# like ostree's own tests (`-no-reboot` turns the guest's reboot into a clean QEMU exit).
 
 ostree_dump_boot() {   # ostree_dump_boot IMG DIR
     rm -rf "$2"; mkdir -p "$2"
@@ -37,8 +39,11 @@ ostree_entries() {
     debugfs -R "ls -l /loader/entries" "$1/boot.img" 2>/dev/null | awk '/\.conf/ { print $NF }' | sort | tr '\n' ' '
 }
 
-ostree_qemu_accel() {
-    if declare -F e2e_qemu_accel >/dev/null; then e2e_qemu_accel; else echo "tcg,thread=multi"; fi
+ostree_qemu_accel() {   # prints "-accel X -cpu Y"
+    case $(e2e_accel) in
+        kvm) echo "-accel kvm -cpu host" ;;
+        *) echo "-accel tcg,thread=multi -cpu max" ;;
+    esac
 }
 
 ostree_boot() {
@@ -55,9 +60,10 @@ ostree_boot() {
     options=$(ostree_entry_key "$entry" options)
     if [ ! -f "$linux" ] || [ ! -f "$initrd" ]; then echo "boot $n: kernel or initrd of $entry missing" >&2; return 2; fi
 
-    local t0=$SECONDS
+    local t0=$SECONDS accel
+    read -r -a accel <<< "$(ostree_qemu_accel)"
     timeout --foreground -k 10 "$limit" qemu-system-x86_64 \
-        -accel "$(ostree_qemu_accel)" -cpu max -machine q35 -smp 2 -m 1024 \
+        "${accel[@]}" -machine q35 -smp 2 -m 1024 \
         -nodefaults -display none -no-reboot \
         -kernel "$linux" -initrd "$initrd" \
         -append "$options panic=-1 quiet systemd.show_status=0 systemd.journald.forward_to_console=1 rd.shell=0 rd.emergency=reboot $*" \

@@ -34,44 +34,6 @@ remove_sysroot() {
     rm -rf "$1"
 }
 
-install_boothold() {
-    if [ -x "$repo/meson-install.sh" ]; then
-        "$repo/meson-install.sh" --destdir "$1" --prefix /usr --no-build >&2
-    else
-        install_boothold_interim "$1"
-    fi
-}
-
-# INTERIM, until meson-install.sh is on main: the same layout from the release build.
-install_boothold_interim() {
-    local dest=$1 bin=$repo/.build/release exe
-    for exe in boothold-generator boothold-hold boothold-finalize; do
-        install -D -m 0755 "$bin/$exe" "$dest/usr/libexec/boothold/$exe"
-    done
-    mkdir -p "$dest/usr/lib/systemd/system-generators"
-    ln -sf /usr/libexec/boothold/boothold-generator "$dest/usr/lib/systemd/system-generators/boothold-generator"
-    mkdir -p "$dest/usr/lib/boothold/boothold.conf.d"
-    if [ -f "$repo/generator/boothold.conf" ]; then
-        install -m 0644 "$repo/generator/boothold.conf" "$dest/usr/lib/boothold/boothold.conf"
-    else
-        cat > "$dest/usr/lib/boothold/boothold.conf" <<'CONF'
-[ostree-finalize-staged]
-Staged=/run/ostree/staged-deployment
-Finalize=/usr/bin/ostree admin finalize-staged
-Paths=/sysroot /boot
-Hold=auto
-Condition=/run/ostree-booted
-Trigger=path
-TimeoutSec=5min
-Description=OSTree Finalize Staged Deployment
-CONF
-    fi
-    if [ -f "$repo/units/boothold-report@.service.in" ]; then
-        sed -e 's|@libexecdir@|/usr/libexec|g; s|@pkglibexecdir@|/usr/libexec/boothold|g' \
-            "$repo/units/boothold-report@.service.in" > "$dest/usr/lib/systemd/system/boothold-report@.service"
-    fi
-}
-
 [ -f "$pkgroot/.ostree-packages" ] || { log "$pkgroot is not a finished build-packages.sh tree"; exit 1; }
 kver=$(cat "$pkgroot/.ostree-packages")
 remove_sysroot "$work/sysroot"
@@ -86,7 +48,7 @@ make_tree() {
     rm -f "$tree/.ostree-packages"
 
     # boothold, installed like any package file, before the commit.
-    install_boothold "$tree"
+    "$repo/meson-install.sh" --destdir "$tree" --prefix /usr --no-build >&2
 
     # The test driver (the scenario itself arrives on the payload disk at run time).
     install -D -m 0755 "$here/guest/e2e-driver" "$tree/usr/libexec/e2e-driver"

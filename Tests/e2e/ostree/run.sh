@@ -17,16 +17,23 @@
 #
 # Cache: ${BOOTHOLD_E2E_CACHE:-<repo>/.build-e2e}/ostree-{packages,image}-<key> (keys hash the
 # recipe files, the base rootfs and the installed boothold), runs in .../ostree-runs/.
-# The base rootfs comes from ../lib/base-rootfs.sh. BOOTHOLD_E2E_NO_BUILD=1 skips the release
-# build (CI builds it once).
+# The base rootfs comes from ../lib/base-rootfs.sh, QEMU acceleration from ../lib/qemu.sh and
+# the payload disk from ../lib/payload.sh. BOOTHOLD_E2E_NO_BUILD=1 skips the release build
+# (`meson-install.sh --build-only`; CI builds it once).
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../../.." && pwd)
-cache=${BOOTHOLD_E2E_CACHE:-$repo/.build-e2e}
-runs=$cache/ostree-runs
+# shellcheck source=Tests/e2e/lib/common.sh
+. "$here/../lib/common.sh"
+# shellcheck source=Tests/e2e/lib/qemu.sh
+. "$here/../lib/qemu.sh"
+# shellcheck source=Tests/e2e/lib/payload.sh
+. "$here/../lib/payload.sh"
 # shellcheck source=Tests/e2e/ostree/bootloader.sh
 . "$here/bootloader.sh"
+repo=$E2E_REPO
+cache=$E2E_CACHE
+runs=$cache/ostree-runs
 
 repeat=1
 selected=()
@@ -44,8 +51,8 @@ while [ $# -gt 0 ]; do
 done
 [ ${#selected[@]} -gt 0 ] || selected=(hold control plain locked unstage)
 
-log() { echo "ostree-e2e: $*" >&2; }
-infra() { log "infrastructure: $*"; echo "0 passed, 0 failed (infrastructure: $*)"; exit 2; }
+log() { e2e_log "ostree: $*"; }
+infra() { log "infrastructure: $*"; echo "0 passed, 0 failed (infrastructure: $*)"; exit "$E2E_EXIT_INFRA"; }
 
 # ---- prerequisites ---------------------------------------------------------------------------
 [ "$(id -u)" = 0 ] || infra "needs root"
@@ -68,17 +75,12 @@ if [ ! -f "$pkgs/rootfs/.ostree-packages" ]; then
 fi
 
 if [ "${BOOTHOLD_E2E_NO_BUILD:-0}" != 1 ]; then
-    (cd "$repo" && swift build -c release --static-swift-stdlib >&2) || infra "release build failed"
+    "$repo/meson-install.sh" --build-only >&2 || infra "release build failed"
 fi
 probe=$(mktemp -d)
 # What gets installed decides the image: hash the installed tree, not the sources.
-if [ -x "$repo/meson-install.sh" ]; then
-    "$repo/meson-install.sh" --destdir "$probe" --prefix /usr --no-build >/dev/null 2>&1 ||
-        { rm -rf "$probe"; infra "meson-install.sh failed"; }
-else
-    cp "$repo"/.build/release/boothold-{generator,hold,finalize} "$probe/" 2>/dev/null ||
-        { rm -rf "$probe"; infra "no release build in $repo/.build/release"; }
-fi
+"$repo/meson-install.sh" --destdir "$probe" --prefix /usr --no-build >/dev/null 2>&1 ||
+    { rm -rf "$probe"; infra "meson-install.sh --no-build failed (no release build?)"; }
 boothold_key=$(cd "$probe" && find . -type f -print0 | sort -z | xargs -0 cat | sha256sum | cut -c1-16)
 rm -rf "$probe"
 image_key=$( (echo "$pkg_key $boothold_key"; cat "$here/build-image.sh" "$here/guest/e2e-driver" \
@@ -92,6 +94,10 @@ fi
 log "image ready in $((SECONDS - t_build)) s: $image"
 
 # ---- serial log analysis ------------------------------------------------------------------------
+increasing() {   # increasing N...: each number larger than the one before
+    local prev=$1; shift
+    for n in "$@"; do [ "$prev" -lt "$n" ] || return 1; prev=$n; done
+}
 # Line number of the first line matching ERE $2 in file $1 after line $3 (0 = not found).
 line_of() { awk -v re="$2" -v from="${3:-0}" 'NR > from && $0 ~ re { print NR; found = 1; exit } END { if (!found) print 0 }' "$1"; }
 # Uptime at "Reached target multi-user.target" (kernel + initrd + userspace; "Startup finished"
@@ -134,12 +140,12 @@ shutdown_order() {   # shutdown_order SERIAL paired|plain
         [ "$hstopped" != 0 ] || missing+=" hold-Stopped"
     fi
     [ -z "$missing" ] || { echo "missing:$missing${released:+ (hold released itself at line $released)}"; return; }
-    [ "$s" -lt "$fin" ] && [ "$fin" -lt "$bl" ] && [ "$bl" -lt "$rec_ok" ] ||
+    increasing "$s" "$fin" "$bl" "$rec_ok" ||
         { echo "records out of order: started@$s finalizing@$fin bootloader@$bl succeeded@$rec_ok"; return; }
     if [ "$2" = paired ]; then
         [ "$released" = 0 ] || [ "$released" -gt "$stopped" ] ||
             { echo "hold released itself at line $released before finalize stopped at $stopped"; return; }
-        [ "$rec_ok" -lt "$stopped" ] && [ "$stopped" -lt "$hstop" ] && [ "$hstop" -lt "$hstopped" ] && [ "$hstopped" -lt "$umount" ] ||
+        increasing "$rec_ok" "$stopped" "$hstop" "$hstopped" "$umount" ||
             { echo "order: finalize-stopped@$stopped hold-stopping@$hstop hold-stopped@$hstopped umount@$umount"; return; }
     else
         [ "$stopped" -lt "$umount" ] || { echo "boot.mount unmounted@$umount before finalize stopped@$stopped"; return; }
@@ -170,7 +176,7 @@ run_scenario() {   # run_scenario NAME RUN-INDEX
     rm -rf "$run"; mkdir -p "$run/payload"
     cp --sparse=always "$image/root.img" "$image/boot.img" "$run/"
     cp "$here/guest/scenario.sh" "$run/payload/"
-    mkfs.ext4 -q -F -L E2EPAYLOAD -d "$run/payload" "$run/payload.img" 16M
+    e2e_payload_disk "$run/payload" "$run/payload.img"
     [ "$name" = control ] && extra="boothold=0"
     read -r -a phases <<< "$(phases_of "$name")"
     for phase in "${phases[@]}"; do
