@@ -119,10 +119,10 @@ shutdown_order() {   # shutdown_order SERIAL paired|plain
     local f=$1 r s fin bl rec_ok stopped hstop hstopped umount released
     r=$(line_of "$f" 'E2E: rebooting')
     [ "$r" != 0 ] || { echo "no reboot request"; return; }
-    s=$(line_of "$f" 'boothold-finalize.*([Ss]tart|[Rr]unning)' "$r")
+    s=$(line_of "$f" 'boothold-finalize\[[0-9]+\]: .*(: running |[Ss]tarted)' "$r")
     fin=$(line_of "$f" 'ostree.*Finalizing staged deployment' "$r")
     bl=$(line_of "$f" 'ostree.*Bootloader updated' "$r")
-    rec_ok=$(line_of "$f" 'boothold-finalize.*([Ss]ucceeded|[Ss]uccess|finished|exit status 0|status=0)' "$bl")
+    rec_ok=$(line_of "$f" 'boothold-finalize\[[0-9]+\]: .*(Finalized |[Ss]ucceeded)' "$bl")
     stopped=$(line_of "$f" 'Stopped ostree-finalize-staged\.service' "$r")
     hstop=$(line_of "$f" 'Stopping ostree-finalize-staged-hold\.service' "$r")
     hstopped=$(line_of "$f" 'Stopped ostree-finalize-staged-hold\.service' "$r")

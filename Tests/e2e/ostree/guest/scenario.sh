@@ -171,11 +171,20 @@ expect_booted() {   # expect_booted VERSION
     fi
 }
 
+records=/var/lib/boothold/${unit%.service}
 boothold_records() {   # print boothold-finalize's outcome records (current and archived)
-    local d=/var/lib/boothold/${unit%.service}
-    find "$d" -type f 2>/dev/null | sort | while read -r f; do
+    find "$records" -type f 2>/dev/null | sort | while read -r f; do
         echo "E2E: ---- record $f"; sed 's/^/E2E-RECORD /' "$f"
     done
+    journalctl -b 0 -o short-monotonic --no-pager -u "boothold-report@${unit%.service}.service" 2>&1 | tail -n 5
+}
+# The result record of the previous shutdown: still in place, or archived by the report unit.
+last_result() { cat "$records/result" 2>/dev/null || cat "$records/reported/result" 2>/dev/null; }
+expect_result() {   # expect_result OUTCOME STAGED_AFTER
+    local result
+    result=$(last_result)
+    check "boothold result record says OUTCOME=$1" contains "$result" "OUTCOME=$1"
+    check "boothold result record says STAGED_AFTER=$2" contains "$result" "STAGED_AFTER=$2"
 }
 
 case $scenario/$phase in
@@ -190,6 +199,7 @@ hold/stage-reload)
 hold/verify-then-stage-firstboot)
     expect_booted 2
     boothold_records
+    expect_result succeeded no
     # This boot's first generator run predicted the automount from the enabled unit that
     # reached the new deployment through the /etc merge.
     check "boot.automount active at first boot" [ "$(state boot.automount)" = active ]
@@ -200,6 +210,7 @@ hold/verify-then-stage-firstboot)
 hold/verify-final)
     expect_booted 3
     boothold_records
+    expect_result succeeded no
     ;;
 control/stage-masked)
     check "boothold=0 on the command line" grep -qw boothold=0 /proc/cmdline
@@ -234,6 +245,7 @@ plain/stage-plain)
 plain/verify-applied)
     expect_booted 2
     boothold_records
+    expect_result succeeded no
     ;;
 locked/stage-locked)
     setup_automount
@@ -248,6 +260,9 @@ locked/verify-locked)
     journalctl -b -1 -o short-monotonic --no-pager -u $unit 2>&1 | tail -n 30
     check "ostree said it did not finalize" journalctl -b -1 --no-pager -q -g 'Not finalizing'
     boothold_records
+    # ostree exits 0 without applying: boothold must call that "not applied", never "failed".
+    check "boothold result is not 'failed'" lacks "$(last_result)" "OUTCOME=failed"
+    check "boothold saw the staged file survive" contains "$(last_result)" "STAGED_AFTER=yes"
     ;;
 unstage/stage-unstage)
     setup_automount
