@@ -50,6 +50,15 @@ contains() { case $1 in *"$2"*) return 0 ;; esac; return 1; }
 lacks() { ! contains "$@"; }
 no_process() { ! pgrep -f "$1" >/dev/null; }
 
+# The booted commit, from the ostree= karg's link farm under /sysroot/ostree/boot.N (not /boot).
+booted_csum() {
+    local target="" w words
+    read -r -a words < /proc/cmdline
+    for w in "${words[@]}"; do case $w in ostree=*) target=${w#ostree=} ;; esac; done
+    target=$(readlink -f "$target")
+    target=${target##*/}
+    echo "${target%.*}"
+}
 # `ostree admin status` reads /boot: only call it where the scenario may touch /boot.
 booted_field() {   # booted_field csum|version
     ostree admin status | awk -v want="$1" '
@@ -107,11 +116,11 @@ expect_boothold_units() {   # expect_boothold_units paired|plain
         check "$unit is ordered after $hold" contains "$(systemctl show -P After "$unit")" "$hold"
         check "$hold comes from the generator" [ "$(systemctl show -P FragmentPath "$hold")" = "$gendir/$hold" ]
         check "$hold runs boothold-hold" contains "$start" "/boothold-hold "
-        fact "reason=$(grep -m1 -i '^#.*/boot' "$gendir/$unit" | tr ' ' '_')"
+        fact "reason=$(grep -m1 '^# /boot' "$gendir/$unit" | tr ' ' '_')"
     else
         check "$unit does not want a hold" lacks "$(systemctl show -P Wants "$unit")" "$hold"
         check "no hold unit generated" [ ! -e "$gendir/$hold" ]
-        fact "reason=$(grep -m1 -i '^#.*/boot' "$gendir/$unit" | tr ' ' '_')"
+        fact "reason=$(grep -m1 '^# /boot' "$gendir/$unit" | tr ' ' '_')"
     fi
 }
 
@@ -123,7 +132,7 @@ expect_ostree_units() {
 
 stage() {   # stage VERSION [deploy options]: commit a marked tree on top of the booted one, stage it
     local version=$1 csum t0 t1; shift
-    csum=$(booted_field csum)
+    csum=$(booted_csum)
     rm -rf /var/tmp/e2e-ov; mkdir -p /var/tmp/e2e-ov/usr/share/e2e
     echo "$version" > /var/tmp/e2e-ov/usr/share/e2e/marker
     t0=$(uptime_s)
