@@ -121,14 +121,14 @@ shutdown_order() {   # shutdown_order SERIAL paired|plain
     r=$(line_of "$f" 'E2E: rebooting')
     [ "$r" != 0 ] || { echo "no reboot request"; return; }
     s=$(line_of "$f" 'boothold-finalize\[[0-9]+\]: .*(: running |[Ss]tarted)' "$r")
-    fin=$(line_of "$f" 'ostree.*Finalizing staged deployment' "$r")
-    bl=$(line_of "$f" 'ostree.*Bootloader updated' "$r")
+    fin=$(line_of "$f" 'ostree\[[0-9]+\]: Finalizing staged deployment' "$r")
+    bl=$(line_of "$f" 'ostree\[[0-9]+\]: Bootloader updated' "$r")
     rec_ok=$(line_of "$f" 'boothold-finalize\[[0-9]+\]: .*(Finalized |[Ss]ucceeded)' "$bl")
     stopped=$(line_of "$f" 'Stopped ostree-finalize-staged\.service' "$r")
     hstop=$(line_of "$f" 'Stopping ostree-finalize-staged-hold\.service' "$r")
     hstopped=$(line_of "$f" 'Stopped ostree-finalize-staged-hold\.service' "$r")
     umount=$(line_of "$f" 'Unmounting boot\.mount' "$r")
-    released=$(line_of "$f" 'boothold-hold.*(gone|releas)' "$r")
+    released=$(line_of "$f" 'boothold-hold\[[0-9]+\]: .*is gone: deployment unstaged, releasing' "$r")
     local missing=""
     [ "$s" != 0 ] || missing+=" boothold-started-record"
     [ "$fin" != 0 ] || missing+=" ostree-Finalizing"
@@ -200,9 +200,10 @@ run_scenario() {   # run_scenario NAME RUN-INDEX
     if [ "$verdict" != INFRA ]; then
         case $name in
             hold)
-                for n in 1 2; do
-                    order=$(shutdown_order "$run/serial-$n.log" paired)
-                    [ "$order" = ok ] || problems+=("shutdown $n: $order")
+                local b
+                for b in 1 2; do
+                    order=$(shutdown_order "$run/serial-$b.log" paired)
+                    [ "$order" = ok ] || problems+=("shutdown $b: $order")
                 done ;;
             plain)
                 order=$(shutdown_order "$run/serial-1.log" plain)

@@ -196,6 +196,10 @@ expect_result() {   # expect_result OUTCOME STAGED_AFTER
     check "boothold result record says STAGED_AFTER=$2" contains "$result" "STAGED_AFTER=$2"
 }
 
+# Where this boot's /, /var, /sysroot and /boot come from (mountinfo: root within the source).
+awk '$5 == "/" || $5 == "/var" || $5 == "/sysroot" || $5 == "/boot" { for (i = 7; $i != "-"; i++); print "E2E: mount " $5 " " $(i + 2) "[" $4 "] " $(i + 1) }' /proc/self/mountinfo
+systemctl status --no-pager var.mount 2>&1 | sed 's/^/E2E: var.mount: /' | head -n 12
+
 case $scenario/$phase in
 hold/stage-reload)
     setup_automount
