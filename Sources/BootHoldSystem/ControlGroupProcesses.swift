@@ -15,11 +15,17 @@ public enum ControlGroupProcesses: Sendable, Equatable {
     /// hybrid, legacy (the named v1 hierarchy). The same unit paths exist in each.
     static let hierarchyRoots = ["/sys/fs/cgroup", "/sys/fs/cgroup/unified", "/sys/fs/cgroup/systemd"]
 
-    /// Looks at `cgroup.procs` of `path` (a path from /proc/self/cgroup).
+    /// Looks at `cgroup.events` (v2) or `cgroup.procs` (v1) of `path`, a path from
+    /// /proc/self/cgroup.
     public static func of(_ path: String) -> ControlGroupProcesses {
         for root in hierarchyRoots {
             // Only a mounted hierarchy has cgroup.procs at its root (a tmpfs above it has not).
             guard (try? PathPresence.of(root + "/cgroup.procs")) == .exists else { continue }
+            // cgroup v2 says whether the group or any group below it has processes (systemd
+            // puts control processes in a ".control" subgroup when the unit delegates).
+            if let events = try? FileDescriptor.readSmallFile(root + path + "/cgroup.events") {
+                return events.split(separator: "\n").contains("populated 1") ? .running : .none
+            }
             guard let procs = try? FileDescriptor.readSmallFile(root + path + "/cgroup.procs") else {
                 return .none
             }

@@ -15,22 +15,24 @@ final class ControlGroupStage {
     let base: String
     var hold: String { base + "/staged-hold.service" }
     var finalize: String { base + "/staged.service" }
+    /// Where systemd runs a delegating unit's control processes (ExecStop=).
+    var finalizeControl: String { finalize + "/.control" }
 
     init() throws {
         guard let root = Self.root else { throw SpawnedProcess.SpawnError(description: "no cgroup v2") }
         base = root + "/boothold-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        for directory in [base, hold, finalize] {
+        for directory in [base, hold, finalize, finalizeControl] {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
         }
     }
 
     deinit {
         // A group can go once its processes have: move any survivor back to the root first.
-        for group in [hold, finalize] {
+        for group in [hold, finalize, finalizeControl] {
             let procs = (try? String(contentsOfFile: group + "/cgroup.procs", encoding: .utf8)) ?? ""
             for pid in procs.split(separator: "\n") { try? Self.move(String(pid), to: Self.root!) }
         }
-        for directory in [hold, finalize, base] { rmdir(directory) }
+        for directory in [hold, finalizeControl, finalize, base] { rmdir(directory) }
     }
 
     func move(_ pid: pid_t, to group: String) throws {

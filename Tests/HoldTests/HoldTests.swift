@@ -156,9 +156,10 @@ struct ReleaseDuringFinalizationTests {
         let hold = try HoldUnderTest(stage: stage, arguments: ["--release-when-gone", staged, boot], notify: notify)
         _ = try #require(notify.receive(timeout: readyTimeout), "no READY: \(hold.standardError)")
         try groups.move(try #require(hold.helperPID()), to: groups.hold)
-        // The finalize unit's stop command, running (or not).
+        // The finalize unit's stop command, running (or not); in the unit's ".control"
+        // subgroup, as systemd places it when the unit delegates.
         let stopCommand = try SpawnedProcess(["/bin/sleep", "30"])
-        if finalizeUnit == .finalizing { try groups.move(stopCommand.pid, to: groups.finalize) }
+        if finalizeUnit == .finalizing { try groups.move(stopCommand.pid, to: groups.finalizeControl) }
 
         try FileManager.default.removeItem(atPath: staged)
         switch finalizeUnit {
