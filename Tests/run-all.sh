@@ -22,7 +22,9 @@ stage install Tests/install/run.sh
 stage "generator static link" Tests/generator-static-link.sh
 # Real boots of a Debian guest under QEMU (needs root; see README "End-to-end tests").
 stage e2e Tests/e2e/run.sh
-# ostree guest (reuses the plain e2e stage's cached base; the release build is the one above).
+# ostree guest (reuses the plain e2e stage's cached base; the release build is the one above):
+# first boothold-generator beside ostree's own generator (seconds), then the boots.
+stage "ostree generators" Tests/e2e/ostree/generators.sh
 stage "e2e ostree" env BOOTHOLD_E2E_NO_BUILD=1 Tests/e2e/ostree/run.sh
 
 if [ ${#failed[@]} -gt 0 ]; then

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # run.sh [--repeat N] [SCENARIO...]
+# run.sh --print-packages      build (if needed) and print the ostree package layer's rootfs
 #
 # End-to-end tests of boothold with its real client: a Debian bookworm guest booted through
 # ostree (ostree/ostree-boot 2022.7, dracut, /boot on its own ext4 disk) under QEMU, boothold
@@ -38,9 +39,11 @@ runs=$cache/ostree-runs
 
 repeat=1
 selected=()
+print_packages=no
 while [ $# -gt 0 ]; do
     case $1 in
         --repeat) repeat=${2:?--repeat N}; shift 2 ;;
+        --print-packages) print_packages=yes; shift ;;
         -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         1|hold) selected+=(hold); shift ;;
         2|control) selected+=(control); shift ;;
@@ -74,6 +77,7 @@ if [ ! -f "$pkgs/rootfs/.ostree-packages" ]; then
     log "building the ostree package layer (apt + dracut, about a minute)"
     "$here/build-packages.sh" "$base" "$pkgs" || infra "build-packages.sh failed"
 fi
+if [ "$print_packages" = yes ]; then echo "$pkgs/rootfs"; exit 0; fi
 
 if [ "${BOOTHOLD_E2E_NO_BUILD:-0}" != 1 ]; then
     "$repo/meson-install.sh" --build-only >&2 || infra "release build failed"

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# generators.sh [PKGROOT]
+#
+# boothold-generator beside ostree's own generator, in one generator output directory, as
+# systemd runs them (in parallel, so either may finish first): both must succeed and ostree's
+# output must be complete — var.mount (the stateroot's /var), its local-fs.target.requires link
+# and multi-user.target.wants/ostree-boot-complete.service — next to boothold's units.
+# ostree-system-generator (Debian ostree-boot 2022.7) gives up with "symlinkat: File exists" on
+# the first link that already exists, and whatever it has not written by then is missing.
+#
+# PKGROOT is the ostree package layer (build-packages.sh; `run.sh --print-packages` builds and
+# prints it). boothold comes from `meson-install.sh --no-build`. No VM: seconds, host only
+# (root, for a private mount namespace with a fake /proc/cmdline naming an ostree= deployment).
+# Prints one line per order and `N passed, N failed`. Exit 0 / 1, 2 when it cannot run.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../../.." && pwd)
+pkgroot=${1:-$("$here/run.sh" --print-packages)} || { echo "0 passed, 0 failed (no package layer)"; exit 2; }
+ostree_gen=$pkgroot/usr/lib/systemd/system-generators/ostree-system-generator
+[ -x "$ostree_gen" ] || { echo "0 passed, 0 failed (no $ostree_gen)"; exit 2; }
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+root=$work/root
+"$repo/meson-install.sh" --destdir "$root" --prefix /usr --no-build >/dev/null 2>&1 ||
+    { echo "0 passed, 0 failed (meson-install.sh --no-build failed)"; exit 2; }
+boothold_gen=$root/usr/libexec/boothold/boothold-generator
+cmdline="root=/dev/vda rw ostree=/ostree/boot.1/debian/0123/0"
+echo "$cmdline" > "$work/cmdline"
+
+# run_generators ORDER OUT: boothold reads the installed configuration under BOOTHOLD_ROOT;
+# ostree's generator reads /proc/cmdline, so it runs where that names a deployment.
+run_generators() {
+    local order=$1 out=$2
+    mkdir -p "$out/normal" "$out/early" "$out/late"
+    # shellcheck disable=SC2016  # the inner script expands its own arguments
+    unshare -m bash -c '
+        cmdline_file=$1 root=$2 boothold_gen=$3 ostree_gen=$4 cmdline=$5 out=$6 order=$7
+        mount --bind "$cmdline_file" /proc/cmdline
+        boothold() {
+            BOOTHOLD_ROOT=$root SYSTEMD_PROC_CMDLINE=$cmdline "$boothold_gen" \
+                "$out/normal" "$out/early" "$out/late" 2>"$out/boothold.err"
+            echo $? > "$out/boothold.rc"
+        }
+        ostree() {
+            "$ostree_gen" "$out/normal" "$out/early" "$out/late" 2>"$out/ostree.err"
+            echo $? > "$out/ostree.rc"
+        }
+        case $order in
+            boothold-first) boothold; ostree ;;
+            ostree-first) ostree; boothold ;;
+            parallel) boothold & ostree & wait ;;
+        esac' _ "$work/cmdline" "$root" "$boothold_gen" "$ostree_gen" "$cmdline" "$out" "$order"
+}
+
+passed=0 failed=0
+for order in boothold-first ostree-first parallel; do
+    out=$work/$order problems=()
+    run_generators "$order" "$out"
+    [ "$(cat "$out/boothold.rc")" = 0 ] || problems+=("boothold-generator exit $(cat "$out/boothold.rc"): $(head -c 200 "$out/boothold.err")")
+    [ "$(cat "$out/ostree.rc")" = 0 ] || problems+=("ostree-system-generator exit $(cat "$out/ostree.rc"): $(head -c 200 "$out/ostree.err")")
+    for f in var.mount local-fs.target.requires/var.mount multi-user.target.wants/ostree-boot-complete.service \
+             multi-user.target.wants/ostree-finalize-staged.path ostree-finalize-staged.service ostree-finalize-staged.path; do
+        [ -e "$out/normal/$f" ] || [ -L "$out/normal/$f" ] || problems+=("missing $f")
+    done
+    if [ ${#problems[@]} = 0 ]; then
+        passed=$((passed + 1)); echo "PASS generators $order"
+    else
+        failed=$((failed + 1)); echo "FAIL generators $order -- $(printf '%s | ' "${problems[@]}")"
+    fi
+done
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
