@@ -188,6 +188,22 @@ struct HostileValuesTests {
         #expect(try verifyUnits(run).status == 0)
     }
 
+    @Test("A section name with backslashes and dots names every unit and link consistently")
+    func backslashSectionName() throws {
+        let root = try FixtureRoot("backslash-name")
+        try root.writeOrdinaryMachine()
+        let name = #"vendor\x2dab.v2"#
+        try root.write("etc/boothold/boothold.conf", FixtureRoot.ostreeProfile(name: name, [("Hold", "yes")]))
+        let run = try runGenerator(root: root, output: try root.outputDirectory())
+        #expect(run.status == 0, "stderr: \(run.standardError)")
+        #expect(Set(run.files.keys) == ["\(name).service", "\(name)-hold.service", "\(name).path"])
+        #expect(run.links == ["multi-user.target.wants/\(name).path": "../\(name).path"])
+        let finalize = try assignments(run, "\(name).service")
+        // Unit names in Wants=/After= keep their backslashes (EXTRACT_RETAIN_ESCAPE).
+        #expect(values(finalize, "Wants").map(\.text) == ["\(name)-hold.service"])
+        #expect(try verifyUnits(run).status == 0)
+    }
+
     @Test("Duplicate sections merge; the later value wins, in one file and across drop-ins")
     func duplicateSectionsMerge() throws {
         let root = try FixtureRoot("duplicate")
