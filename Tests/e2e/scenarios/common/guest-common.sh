@@ -11,7 +11,12 @@ note_generated() {
     [ -e "$GENERATED/$PROFILE.service" ] && kind=plain
     [ -e "$GENERATED/$PROFILE-hold.service" ] && kind=paired
     note "${tag}units" "$kind"
-    grep -h '^#' "$GENERATED/$PROFILE.service" 2>/dev/null | sed "s/^/E2E-UNIT $tag: /"
+    # The whole text, for the post-mortem (the journal keeps it with the run).
+    local unit
+    for unit in "$GENERATED/$PROFILE.service" "$GENERATED/$PROFILE-hold.service"; do
+        [ -e "$unit" ] && sed "s|^|E2E-UNIT $tag${unit##*/}: |" "$unit"
+    done
+    return 0
 }
 
 # Stage as ostree >= 2025.2 does: start the finalize unit (and with it the hold), then write
