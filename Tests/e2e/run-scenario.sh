@@ -71,6 +71,7 @@ run_scenario() (
     timing=$(awk -v b="$boot_s" -v r="$rc_s" -v o="$off_s" -v q="$E2E_BOOT_SECONDS" \
         'BEGIN { printf "multi-user at %.1f s, shutdown %.1f s, qemu %d s", b, o - r, q }')
     echo "$timing" >> "$OUT/facts"
+    echo "${boot_s:-?} $(awk -v r="$rc_s" -v o="$off_s" 'BEGIN { printf "%.1f", o - r }') $E2E_BOOT_SECONDS" > "$OUT/timing"
 
     if [ -s "$OUT/failures" ]; then
         echo "$(paste -sd';' "$OUT/failures") ($timing)" > "$OUT/result"

@@ -71,10 +71,23 @@ for i in $(seq 1 "$repeat"); do
             2) verdict=INFRA; failed=$((failed + 1)); infra=$((infra + 1)) ;;
             *) verdict=FAIL; failed=$((failed + 1)) ;;
         esac
+        echo "$verdict" > "$out/verdict"
         printf '%-5s %-22s %s\n' "$verdict" "$name" "$(cat "$out/result" 2>/dev/null || echo "no result (see $out)")"
         [ "$keep" = yes ] || rm -f "$out"/*.img "$out"/*.qcow2 "$out"/*.fd
     done
 done
+if [ "$repeat" -gt 1 ]; then
+    # Per scenario: passes, and the range of boot (to multi-user), shutdown and qemu times.
+    for name in "${scenarios[@]}"; do
+        n=$(grep -l . "$runs/$name"-*/result 2>/dev/null | wc -l)
+        ok=$(grep -h '^PASS' "$runs/$name"-*/verdict 2>/dev/null | wc -l)
+        cat "$runs/$name"-*/timing 2>/dev/null | awk -v name="$name" -v ok="$ok" -v n="$n" '
+            NR == 1 { b0 = b1 = $1; s0 = s1 = $2; q0 = q1 = $3 }
+            { if ($1 < b0) b0 = $1; if ($1 > b1) b1 = $1; if ($2 < s0) s0 = $2; if ($2 > s1) s1 = $2
+              if ($3 < q0) q0 = $3; if ($3 > q1) q1 = $3 }
+            END { printf "  %-22s %d/%d passed; multi-user %s-%s s, shutdown %s-%s s, qemu %s-%s s\n", name, ok, n, b0, b1, s0, s1, q0, q1 }'
+    done
+fi
 echo "$passed passed, $failed failed$([ "$infra" -gt 0 ] && echo " ($infra infrastructure)") in $((SECONDS - started)) s; logs: $runs"
 [ "$failed" -eq 0 ] && exit 0
 [ "$failed" -eq "$infra" ] && exit 2
