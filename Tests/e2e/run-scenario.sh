@@ -4,14 +4,18 @@
 #   run_scenario SCENARIO_DIR OUT    exit status 0 pass, 1 fail, 2 infrastructure;
 #                                    OUT/result holds the one-line summary
 #
-# A scenario directory has scenario.conf (machine=, hold=, boots=, timeout=), guest.sh (runs in
-# the guest with the boot number) and check.sh (host assertions, see checks.sh).
+# A scenario directory has scenario.conf (machine=, hold=, boots=, timeout= seconds per boot,
+# timeout_sec= the profile's TimeoutSec=), guest.sh (runs in the guest with the boot number)
+# and check.sh (host assertions, see checks.sh).
 
-E2E_SCENARIOS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/scenarios
+# Where scenarios/, machines/ and checks.sh are read from: run.sh points this at a copy taken
+# when the run starts, so that editing the tree during a long run cannot mix two versions.
+E2E_HARNESS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+E2E_SCENARIOS=$E2E_HARNESS/scenarios
 
 # The overlay every scenario gets: the installed product, the driver, the test profile.
 scenario_overlay() {
-    local sc=$1 dir=$2 hold=$3
+    local sc=$1 dir=$2 hold=$3 timeout_sec=$4
     mkdir -p "$dir"
     cp -a "$E2E_PRODUCT/." "$dir/"
     e2e_payload_driver "$dir"
@@ -19,7 +23,7 @@ scenario_overlay() {
     install -m 0644 "$E2E_SCENARIOS/common/guest-common.sh" "$dir/usr/local/libexec/e2e/scenario-common.sh"
     install -m 0755 "$E2E_SCENARIOS/common/finalize-write" "$dir/usr/local/libexec/e2e/finalize-write"
     mkdir -p "$dir/etc/boothold/boothold.conf.d"
-    sed "s/@HOLD@/$hold/" "$E2E_SCENARIOS/common/profile.conf.in" > "$dir/etc/boothold/boothold.conf.d/e2e.conf"
+    sed -e "s/@HOLD@/$hold/" -e "s/@TIMEOUT_SEC@/$timeout_sec/" "$E2E_SCENARIOS/common/profile.conf.in" > "$dir/etc/boothold/boothold.conf.d/e2e.conf"
 }
 
 # Seconds (kernel clock) of the first serial line matching PATTERN.
@@ -28,16 +32,16 @@ serial_time() {
 }
 
 run_scenario() (
-    local sc=$1 machine hold=auto boots=1 timeout=180 b rc
+    local sc=$1 machine hold=auto boots=1 timeout=180 timeout_sec=30s b rc
     OUT=$2
     mkdir -p "$OUT"
     : > "$OUT/failures"; : > "$OUT/facts"
     # shellcheck source=/dev/null
     . "$sc/scenario.conf"
     # shellcheck source=/dev/null
-    . "$E2E_LIB/../machines/$machine.sh"
+    . "$E2E_HARNESS/machines/$machine.sh"
 
-    scenario_overlay "$sc" "$OUT/overlay" "$hold"
+    scenario_overlay "$sc" "$OUT/overlay" "$hold" "$timeout_sec"
     machine_overlay "$OUT/overlay"
     e2e_payload_disk "$OUT/overlay" "$OUT/payload.img"
     machine_disks "$OUT"
@@ -60,7 +64,7 @@ run_scenario() (
     machine_collect "$OUT"
 
     # shellcheck source=/dev/null
-    . "$E2E_LIB/../checks.sh"
+    . "$E2E_HARNESS/checks.sh"
     # shellcheck source=/dev/null
     . "$sc/check.sh"
 

@@ -51,6 +51,9 @@ e2e_log "base guest: $E2E_BASE (built in $(cat "$E2E_BASE/build-seconds") s), ac
 runs=$E2E_CACHE/runs/$(date -u +%Y%m%dT%H%M%S)
 mkdir -p "$runs"
 E2E_PRODUCT=$runs/product
+mkdir -p "$runs/harness"
+cp -a "$here/scenarios" "$here/machines" "$here/checks.sh" "$runs/harness/"
+E2E_HARNESS=$runs/harness E2E_SCENARIOS=$runs/harness/scenarios
 e2e_log "installing boothold with meson-install.sh into $E2E_PRODUCT"
 if ! (cd "$E2E_REPO" && ./meson-install.sh --destdir "$E2E_PRODUCT" --prefix /usr) > "$runs/install.log" 2>&1; then
     tail -n 20 "$runs/install.log" >&2
