@@ -86,6 +86,34 @@ struct NeverFailsBootTests {
         #expect(verify.status == 0, "systemd-analyze verify: \(verify.output)")
     }
 
+    /// A FIFO blocks open(2) and read(2) until a writer comes, which at boot is never: PID 1
+    /// would kill every generator after 90 s (systemd.generator(7)).
+    @Test(arguments: ["etc/fstab", "proc/cmdline", "proc/self/mountinfo", "etc/boothold/boothold.conf",
+                      "etc/boothold/boothold.conf.d/50-fifo.conf"])
+    func fifoInsteadOfAFileDoesNotHang(_ input: String) throws {
+        let root = try FixtureRoot("fifo")
+        try root.writeOrdinaryMachine()
+        let configurationIsTheFIFO = input.hasPrefix("etc/boothold/boothold.conf") && !input.contains(".d/")
+        if !configurationIsTheFIFO {
+            try root.write("etc/boothold/boothold.conf", FixtureRoot.ostreeProfile())
+        }
+        try? FileManager.default.removeItem(atPath: root.path + "/" + input)
+        try root.makeDirectory((input as NSString).deletingLastPathComponent)
+        #expect(mkfifo(root.path + "/" + input, 0o644) == 0)
+
+        let run = try runGenerator(root: root, output: try root.outputDirectory(), environment: ["SYSTEMD_LOG_LEVEL": "warning"],
+                                   timeout: 10)
+
+        #expect(run.status == 0 && !run.killedBySignal, "stderr: \(run.standardError)")
+        #expect(run.standardError.contains("/" + input), "no warning naming /\(input): \(run.standardError)")
+        if configurationIsTheFIFO {
+            #expect(run.files.isEmpty)
+        } else {
+            #expect(run.files["ostree-finalize-staged.service"] != nil, "stderr: \(run.standardError)")
+            #expect(try verifyUnits(run).status == 0)
+        }
+    }
+
     @Test("A 10 MB configuration file is read whole")
     func tenMegabyteConfiguration() throws {
         let root = try FixtureRoot("huge-config")
