@@ -141,11 +141,10 @@ public struct MachineReader {
 }
 
 extension MachineReader {
-    /// libmount reports a directory as a mere EINVAL; say what it is.
+    /// libmount opens the path itself: refuse a directory (it reports a mere EINVAL) and
+    /// anything that is not a regular file (a FIFO would block it forever).
     static func requireFile(_ hostPath: String) throws {
-        if try FileStatus.of(hostPath, symlinks: .followed).kind == .directory {
-            throw SystemCallError("read", path: hostPath, errno: .isDirectory)
-        }
+        try MachineRoot.requireRegularFile(hostPath)
     }
 }
 

@@ -73,13 +73,26 @@ public struct MachineRoot: Sendable, Equatable {
 
     /// Reads a host path (not re-rooted: `SYSTEMD_FSTAB`, `/proc/self/exe`, `/dev/kmsg`).
     public static func readHostFile(_ path: String, limit: Int = 16 << 20) throws -> [UInt8] {
-        let fd = try FileDescriptor.open(path, flags: O_RDONLY | O_NOCTTY)
+        try requireRegularFile(path)
+        // O_NONBLOCK too, should a FIFO take the file's place after the check.
+        let fd = try FileDescriptor.open(path, flags: O_RDONLY | O_NOCTTY | O_NONBLOCK)
         return try fd.closeAfter {
             do {
                 return try fd.readAll(limit: limit)
             } catch let error as SystemCallError {
                 throw SystemCallError(error.operation, path: path, errno: error.errno)
             }
+        }
+    }
+
+    /// Inputs must be regular files: a FIFO would block open(2) and read(2) until PID 1 kills
+    /// every generator, 90 s for all of them together (systemd.generator(7)); a device could
+    /// stream without end. stat(2) itself never blocks.
+    public static func requireRegularFile(_ path: String) throws {
+        let kind = try FileStatus.of(path, symlinks: .followed).kind
+        if kind == .directory { throw SystemCallError("read", path: path, errno: .isDirectory) }
+        guard kind == .regular else {
+            throw SystemCallError("refusing to read a non-regular file", path: path, errno: .invalidArgument)
         }
     }
 }
