@@ -126,6 +126,10 @@ struct HostileValuesTests {
         RejectedCase(name: "Description= ending in a backslash", lines: [hostileLine("Description=ends in \\ ")], mention: "Description=", line: 2),
         RejectedCase(name: "Staged= ending in a backslash", lines: [hostileLine("Staged=/run/staged\\ ")], mention: "Staged=", line: 2),
         RejectedCase(name: "Condition= ending in a backslash", lines: [hostileLine("Condition=/run/booted\\\t")], mention: "Condition=", line: 2),
+        // Normalizing drops the trailing slash and leaves a trailing space, which systemd
+        // strips from an unquoted value: it would watch another path.
+        RejectedCase(name: "Staged= whose last component ends in a space", lines: [hostileLine("Staged=/run/staged /")], mention: "Staged=", line: 2),
+        RejectedCase(name: "Condition= whose last component ends in a space", lines: [hostileLine("Condition=/run/booted //")], mention: "Condition=", line: 2),
         RejectedCase(name: "unknown Hold= value", lines: [hostileLine("Hold=maybe")], mention: "Hold=", line: 2),
         RejectedCase(name: "unknown Trigger= value", lines: [hostileLine("Trigger=timer")], mention: "Trigger=", line: 2),
         RejectedCase(name: "TimeoutSec= not a time span", lines: [hostileLine("TimeoutSec=forever")], mention: "TimeoutSec=", line: 2),
