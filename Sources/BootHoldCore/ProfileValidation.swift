@@ -39,9 +39,10 @@ enum ProfileValidation {
                 return nil
             }
             // Written unquoted (PathExists=, ConditionPathExists=): a final backslash would
-            // continue the unit file line and swallow the next setting.
-            guard !normalized.hasSuffix("\\") else {
-                fail(at, "\(key.rawValue)=\(Display.escaped(value)) ends in a backslash, which a unit file cannot hold")
+            // continue the unit file line and swallow the next setting, a final space (left
+            // when normalizing drops a trailing slash: `/run/x /`) would be stripped.
+            guard !normalized.hasSuffix("\\"), !normalized.hasSuffix(" ") else {
+                fail(at, "\(key.rawValue)=\(Display.escaped(value)) ends in a backslash or a space, which a unit file cannot hold")
                 return nil
             }
             return normalized
