@@ -8,6 +8,8 @@ import CBootHold
 public struct ChildProcess: Sendable, Equatable {
     public let pid: pid_t
 
+    public init(pid: pid_t) { self.pid = pid }
+
     /// Spawns `arguments[0]` with `arguments`, inheriting stdio and the environment, with an
     /// empty signal mask and default signal dispositions (the caller may block signals for
     /// its signalfd; the command must not inherit that). A name without `/` is looked up in

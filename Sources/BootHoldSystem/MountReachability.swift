@@ -12,32 +12,55 @@ public enum MountReachability: Sendable, Equatable {
     case stillAutomount
     /// The path is a plain directory, not the root of any mount.
     case notMountPoint
-    /// open(2) failed; `errno` says why (EHOSTDOWN: systemd refused the automount).
+    /// open(2) or fstatfs(2) failed; `errno` says why (EHOSTDOWN: systemd refused the automount).
     case openFailed(Errno)
+    /// Opening did not return before the deadline (an automount nobody serves blocks until
+    /// SIGKILL, systemd#43700).
+    case hung
+    /// SIGTERM or SIGINT arrived while opening (the signal is consumed).
+    case interrupted(signal: Int32)
 
     /// Opens `path` (O_RDONLY|O_DIRECTORY, following symlinks, so it is a real access that
-    /// autofs sees) and inspects the open directory.
-    public static func probe(_ path: String) -> MountReachability {
-        let fd: FileDescriptor
-        do {
-            fd = try FileDescriptor.open(path, flags: O_RDONLY | O_DIRECTORY)
-        } catch let error as SystemCallError {
-            return .openFailed(error.errno)
-        } catch {
-            return .openFailed(.invalidArgument)
+    /// autofs sees) in a forked child and inspects the open directory there, so that a
+    /// hanging automount costs no more than the deadline. `inbox` must include SIGCHLD.
+    public static func probe(_ path: String, until deadline: Deadline, inbox: SignalInbox) throws -> MountReachability {
+        var pid: pid_t = 0
+        var readEnd: Int32 = -1
+        _ = try retryingInterrupts("fork", path: path) { cbhf_fork_path_probe(path, &pid, &readEnd) }
+        let pipe = FileDescriptor(rawValue: readEnd)
+        defer { pipe.close() }
+        let child = ChildProcess(pid: pid)
+        while true {
+            if try child.reapIfEnded() != nil {
+                var found = cbhf_path_probe()
+                _ = try retryingInterrupts("read probe", path: path) { cbhf_read_path_probe(pipe.rawValue, &found) }
+                return MountReachability(found)
+            }
+            switch try inbox.wait(until: deadline) {
+            case .signal(SIGCHLD):
+                continue
+            case .signal(let signal):
+                child.send(SIGKILL)
+                return .interrupted(signal: signal)
+            case .deadline:
+                // Not reaped: a child stuck in the kernel would block waitpid too. It dies
+                // with SIGKILL as soon as the kernel lets it, or with us.
+                child.send(SIGKILL)
+                return .hung
+            }
         }
-        defer { fd.close() }
-        let type: Int64
-        do {
-            type = try fd.fileSystemType()
-        } catch let error as SystemCallError {
-            return .openFailed(error.errno)
-        } catch {
-            return .openFailed(.invalidArgument)
+    }
+
+    init(_ found: cbhf_path_probe) {
+        if found.error != 0 {
+            self = .openFailed(Errno(rawValue: found.error))
+        } else if found.fs_type == autofsSuperMagic {
+            self = .stillAutomount
+        } else if found.mount_root == 0 {
+            // Kernels without STATX_ATTR_MOUNT_ROOT (< 5.8) report -1: trust the file system.
+            self = .notMountPoint
+        } else {
+            self = .mounted(fileSystemType: found.fs_type)
         }
-        if type == autofsSuperMagic { return .stillAutomount }
-        // Kernels without STATX_ATTR_MOUNT_ROOT (< 5.8): trust the file system type alone.
-        if cbhf_is_mount_root(fd.rawValue) == 0 { return .notMountPoint }
-        return .mounted(fileSystemType: type)
     }
 }

@@ -10,6 +10,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -129,4 +130,55 @@ int cbhf_is_mount_root(int fd) {
         return -1;
     }
     return (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT) ? 1 : 0;
+}
+
+int cbhf_fork_path_probe(const char *path, pid_t *pid, int *read_fd) {
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) < 0)
+        return -1;
+    pid_t child = fork();
+    if (child < 0) {
+        int saved = errno;
+        close(fds[0]);
+        close(fds[1]);
+        errno = saved;
+        return -1;
+    }
+    if (child == 0) {
+        // Only async-signal-safe calls from here on.
+        struct cbhf_path_probe result = { .error = 0, .mount_root = -1, .fs_type = 0 };
+        int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0) {
+            result.error = errno;
+        } else {
+            struct statfs sfs;
+            if (fstatfs(fd, &sfs) < 0)
+                result.error = errno;
+            else
+                result.fs_type = (int64_t) sfs.f_type;
+            int root = cbhf_is_mount_root(fd);
+            result.mount_root = root < 0 ? -1 : root;
+        }
+        ssize_t ignored = write(fds[1], &result, sizeof result);
+        (void) ignored;
+        _exit(0);
+    }
+    close(fds[1]);
+    *pid = child;
+    *read_fd = fds[0];
+    return 0;
+}
+
+int cbhf_read_path_probe(int fd, struct cbhf_path_probe *out) {
+    ssize_t n;
+    do
+        n = read(fd, out, sizeof *out);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return -1;
+    if (n != (ssize_t) sizeof *out) {
+        errno = EIO;
+        return -1;
+    }
+    return 0;
 }

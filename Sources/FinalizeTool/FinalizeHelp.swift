@@ -18,8 +18,8 @@ enum FinalizeHelp {
     Run mode, in order:
       1. FILE (--staged) missing: "nothing staged", exit 0, COMMAND not run.
       2. Each --require PATH is opened as a directory (this triggers an automount) and must
-         be a mounted file system, not autofs; otherwise the failure is recorded and
-         boothold-finalize exits 122 without running COMMAND.
+         be a mounted file system, not autofs, within the deadline; otherwise the failure is
+         recorded and boothold-finalize exits 122 without running COMMAND.
       3. --lock FILE: an exclusive OFD lock (flock fallback) is taken, waiting no longer than
          the deadline; exit 123 if it is not obtained.
       4. A "started" record is written, COMMAND is spawned (stdout/stderr inherited) and

@@ -43,7 +43,8 @@ struct FinalizeRun {
         }
 
         for path in request.required {
-            if let problem = RequiredPathCheck(path: path, profile: request.name).problem() {
+            let check = RequiredPathCheck(path: path, profile: request.name)
+            if let problem = check.problem(until: deadline, timeout: request.timeout, inbox: inbox) {
                 let result = resultRecord(.unreachable, reason: problem)
                 records.writeResult(result, message: "Not finalizing \(request.name): \(problem)", level: .error,
                                     extraFields: [JournalField("BOOTHOLD_PATH", path)])

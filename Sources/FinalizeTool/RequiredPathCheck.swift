@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import BootHoldCore
 import BootHoldSystem
 
 /// Step 2: is a `--require` path reachable and mounted? Returns the exact problem, worded
@@ -9,8 +10,14 @@ struct RequiredPathCheck {
     let path: String
     let profile: String
 
-    func problem() -> String? {
-        switch MountReachability.probe(path) {
+    func problem(until deadline: Deadline, timeout: TimeSpan, inbox: SignalInbox) -> String? {
+        let reachability: MountReachability
+        do {
+            reachability = try MountReachability.probe(path, until: deadline, inbox: inbox)
+        } catch {
+            return "cannot check \(path): \(error)"
+        }
+        switch reachability {
         case .mounted:
             return nil
         case .stillAutomount:
@@ -19,6 +26,10 @@ struct RequiredPathCheck {
             return "nothing is mounted on \(path) (it is a plain directory, not a mount point)"
         case .openFailed(let error):
             return describe(error)
+        case .hung:
+            return "opening \(path) did not return within \(timeout) (an automount nobody serves?)"
+        case .interrupted(let signal):
+            return "received \(signalName(signal)) while opening \(path)"
         }
     }
 

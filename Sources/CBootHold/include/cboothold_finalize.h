@@ -31,4 +31,23 @@ int cbhf_lock_wait(int fd, uint64_t timeout_usec, int *signal_out);
 /// 0 when not, -1 with errno; EOPNOTSUPP when the kernel does not report the attribute.
 int cbhf_is_mount_root(int fd);
 
+/// What a path probe child found: `error` is 0 or the errno of open/fstatfs; `mount_root`
+/// is 1, 0, or -1 when the kernel cannot tell (no STATX_ATTR_MOUNT_ROOT).
+struct cbhf_path_probe {
+    int32_t error;
+    int32_t mount_root;
+    int64_t fs_type;
+};
+
+/// Forks a child that opens `path` O_RDONLY|O_DIRECTORY (a real access, which triggers an
+/// automount and may block in the kernel while the automount is served), fstatfs()es and
+/// statx()es it, writes one struct cbhf_path_probe to a pipe and exits. The parent gets the
+/// child's pid and the pipe's read end (O_CLOEXEC), so it can give up at a deadline: an
+/// automount whose daemon is gone blocks open(2) until SIGKILL (systemd#43700).
+/// Returns 0, or -1 with errno.
+int cbhf_fork_path_probe(const char *path, pid_t *pid, int *read_fd);
+
+/// Reads the child's struct from `fd`: 0, or -1 with errno (EIO: the child died without one).
+int cbhf_read_path_probe(int fd, struct cbhf_path_probe *out);
+
 #endif
