@@ -115,6 +115,19 @@ struct RunTests {
         #expect(entry["MESSAGE"]?.contains("failed") == false)
     }
 
+    @Test func unwritableRecordsNeverStopTheFinalization() throws {
+        let world = try FinalizeHarness()
+        world.stage()
+        let notADirectory = world.root + "/state-is-a-file"
+        _ = FileManager.default.createFile(atPath: notADirectory, contents: nil)
+        let run = try world.run(["--name", "test-profile", "--staged", world.staged, "--timeout", "30s",
+                                 "--state-dir", notADirectory, "--", world.updater, "--write", world.marker, "--consume", world.staged])
+        #expect(run.status == 0, "\(run.output)")
+        #expect(world.exists(world.marker))
+        #expect(run.output.contains("cannot write the started record of test-profile"))
+        #expect(world.journal.entries().map { $0["MESSAGE_ID"] } == [ID.started, ID.succeeded], "the journal still has it")
+    }
+
     @Test func missingCommandExits127AndIsRecorded() throws {
         let world = try FinalizeHarness()
         world.stage()
