@@ -44,23 +44,29 @@ expect_nothing_finalized() {
 
 unit_time() { e2e_journal_time "$OUT/journal" "$1" "$2" "$3"; }
 
-# At shutdown: finalize stopped → hold stopping → hold stopped → boot.mount unmounting, by the
-# journal's monotonic timestamps (the order ostree's boot-automount.sh checks too).
+# At shutdown: finalize stopped → hold lets go → hold stopped → boot.mount unmounting, by the
+# journal's monotonic timestamps (the order ostree's boot-automount.sh checks too). The hold
+# lets go either when systemd stops it ("Stopping", the usual case) or by itself just before:
+# the finalize command removed the staged file, and a hold that sees that only after
+# finalization ended exits on its own ("Deactivated successfully"). The earlier one counts.
 expect_shutdown_order() {
-    local boot=${1:-1} fin hold_stopping hold_stopped umount
+    local boot=${1:-1} fin hold_stopping hold_exited hold_release hold_stopped umount how
     fin=$(unit_time "$boot" "$E2E_MSG_STOPPED" e2e-finalize.service)
     hold_stopping=$(unit_time "$boot" "$E2E_MSG_STOPPING" e2e-finalize-hold.service)
+    hold_exited=$(unit_time "$boot" "$E2E_MSG_SUCCEEDED" e2e-finalize-hold.service)
     hold_stopped=$(unit_time "$boot" "$E2E_MSG_STOPPED" e2e-finalize-hold.service)
     umount=$(unit_time "$boot" "$E2E_MSG_STOPPING" boot.mount)
-    if [ -z "$fin" ] || [ -z "$hold_stopping" ] || [ -z "$hold_stopped" ] || [ -z "$umount" ]; then
-        fail "shutdown order: missing journal entries (finalize stopped=${fin:-?}, hold stopping=${hold_stopping:-?}, hold stopped=${hold_stopped:-?}, boot.mount unmounting=${umount:-?})"
+    hold_release=$(printf '%s\n' "$hold_stopping" "$hold_exited" | awk 'NF && (m == "" || $1 < m) { m = $1 } END { print m }')
+    how=stopped; [ "$hold_release" = "$hold_stopping" ] || how="exited by itself"
+    if [ -z "$fin" ] || [ -z "$hold_release" ] || [ -z "$hold_stopped" ] || [ -z "$umount" ]; then
+        fail "shutdown order: missing journal entries (finalize stopped=${fin:-?}, hold stopping=${hold_stopping:-?}, hold exited=${hold_exited:-?}, hold stopped=${hold_stopped:-?}, boot.mount unmounting=${umount:-?})"
         return
     fi
-    if awk -v a="$fin" -v b="$hold_stopping" -v c="$hold_stopped" -v d="$umount" \
+    if awk -v a="$fin" -v b="$hold_release" -v c="$hold_stopped" -v d="$umount" \
             'BEGIN { exit !(a <= b && b <= c && c <= d) }'; then
-        fact "order finalize $fin < hold $hold_stopping..$hold_stopped < umount $umount"
+        fact "order: finalize stopped $fin < hold let go $hold_release ($how) < stopped $hold_stopped < boot.mount unmounting $umount"
     else
-        fail "shutdown order wrong: finalize stopped $fin, hold stopping $hold_stopping, hold stopped $hold_stopped, boot.mount unmounting $umount"
+        fail "shutdown order wrong: finalize stopped $fin, hold let go $hold_release ($how), hold stopped $hold_stopped, boot.mount unmounting $umount"
     fi
 }
 

@@ -35,7 +35,6 @@ run_scenario() (
     local sc=$1 machine hold=auto boots=1 timeout=180 timeout_sec=30s b rc
     OUT=$2
     mkdir -p "$OUT"
-    : > "$OUT/failures"; : > "$OUT/facts"
     # shellcheck source=/dev/null
     . "$sc/scenario.conf"
     # shellcheck source=/dev/null
@@ -59,10 +58,23 @@ run_scenario() (
             echo "boot $b: the guest powered off without running the scenario" > "$OUT/result"
             exit "$E2E_EXIT_INFRA"
         fi
+    done
+    machine_collect "$OUT"
+    judge_scenario "$sc" "$OUT"
+)
+
+# judge_scenario SCENARIO_DIR OUT: the checks alone, over what a finished run left in OUT
+# (run.sh --recheck uses it after a change to the checks).
+judge_scenario() (
+    local sc=$1 boots=1 b
+    OUT=$2
+    : > "$OUT/failures"; : > "$OUT/facts"
+    # shellcheck source=/dev/null
+    . "$sc/scenario.conf"
+    for b in $(seq 1 "$boots"); do
         grep -q "E2E-GUEST-RC=0 " "$OUT/boot-$b/serial.log" \
             || echo "boot $b: guest script: $(grep -m1 -o 'E2E-GUEST-RC=[0-9]*' "$OUT/boot-$b/serial.log")" >> "$OUT/failures"
     done
-    machine_collect "$OUT"
 
     # shellcheck source=/dev/null
     . "$E2E_HARNESS/checks.sh"
@@ -71,7 +83,7 @@ run_scenario() (
 
     # Times of the first boot: to multi-user.target and from the driver's power-off to the end.
     local s1=$OUT/boot-1/serial.log boot_s rc_s off_s timing qemu_s
-    qemu_s=$(cat "$OUT/boot-1/qemu-seconds")
+    qemu_s=$(cat "$OUT/boot-1/qemu-seconds" 2>/dev/null || echo 0)
     boot_s=$(serial_time "$s1" 'Reached target multi-user.target')
     rc_s=$(serial_time "$s1" 'E2E-GUEST-RC=')
     off_s=$(serial_time "$s1" 'reboot: Power down')

@@ -4,6 +4,7 @@
 # disks after the guest powered off.
 #
 #   Tests/e2e/run.sh [--repeat N] [--keep-disks] [SCENARIO…]
+#   Tests/e2e/run.sh --recheck RUN_DIR…    judge finished runs again with the current checks
 #
 # SCENARIO is a scenario directory name or its number (default: all). Prints one line per
 # scenario run and "N passed, N failed". Exit 0 all passed, 1 a scenario failed, 2 only
@@ -18,11 +19,21 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/run-scenario.sh"
 
 repeat=1 keep=no selected=()
+if [ "${1:-}" = --recheck ]; then
+    shift
+    for out in "$@"; do
+        name=$(basename "$out"); name=${name%-*}
+        rc=0
+        judge_scenario "$E2E_SCENARIOS/$name" "$out" || rc=$?
+        printf '%-5s %-22s %s\n' "$([ "$rc" = 0 ] && echo PASS || echo FAIL)" "$name" "$(cat "$out/result")"
+    done
+    exit 0
+fi
 while [ $# -gt 0 ]; do
     case $1 in
         --repeat) repeat=${2:?--repeat needs a count}; shift ;;
         --keep-disks) keep=yes ;;
-        -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
         *) selected+=("$1") ;;
     esac
