@@ -11,7 +11,9 @@
 #   0  the guest powered itself off cleanly ("reboot: Power down" on the console)
 #   2  infrastructure failure: timed out (hung guest, killed), qemu failed, or no clean power-off
 # and sets E2E_BOOT_SECONDS to the wall time of the qemu process.
-# Put `console=ttyS0 panic=-1` on the guest's command line so a panic ends qemu too.
+# Put `console=ttyS0 panic=-1 no_timer_check` on the guest's command line: panic=-1 makes a
+# panic end qemu too; no_timer_check because under TCG on a busy host the kernel's IO-APIC
+# timer check can fail and panic ("IO-APIC + timer doesn't work!"), seen here at load 13.
 
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
