@@ -221,7 +221,14 @@ run_scenario() {   # run_scenario NAME RUN-INDEX
                     problems+=("finalize was not stopped early (line $early, reboot at $req): #2543 not reproduced")
                 [ "$(line_of "$run/serial-1.log" 'Bootloader updated')" = 0 ] || problems+=("ostree updated the boot loader") ;;
             locked)
-                [ "$(line_of "$run/serial-1.log" 'ostree.*Not finalizing')" != 0 ] || problems+=("no 'Not finalizing' from ostree")
+                # ostree's reason, framed by boothold's started and "not applied" records.
+                local started locked notapplied
+                started=$(line_of "$run/serial-1.log" 'boothold-finalize\[[0-9]+\]: .*: running ')
+                locked=$(line_of "$run/serial-1.log" 'ostree\[[0-9]+\]: Not finalizing' "$started")
+                notapplied=$(line_of "$run/serial-1.log" 'boothold-finalize\[[0-9]+\]: .*did not apply the deployment' "$locked")
+                { [ "$started" != 0 ] && [ "$locked" != 0 ] && [ "$notapplied" != 0 ]; } ||
+                    problems+=("records: started@$started ostree-Not-finalizing@$locked boothold-not-applied@$notapplied")
+                [ "$(line_of "$run/serial-1.log" 'boothold-finalize\[[0-9]+\]: .*(failed|timed out)')" = 0 ] || problems+=("boothold-finalize reported a failure")
                 [ "$(line_of "$run/serial-1.log" 'Bootloader updated')" = 0 ] || problems+=("ostree updated the boot loader") ;;
         esac
     fi
