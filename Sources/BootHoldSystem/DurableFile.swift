@@ -49,15 +49,18 @@ public enum DurableFile {
         return !(error == .noSuchFileOrDirectory || error == .notDirectory)
     }
 
-    /// mkdir -p with `mode` for every directory it creates.
+    /// mkdir -p with `mode` for every directory it creates; the parents are only walked
+    /// when the directory itself cannot be made (the usual case costs one mkdir).
     public static func makeDirectories(_ path: String, mode: mode_t = 0o755) throws {
-        var prefix = path.hasPrefix("/") ? "" : "."
-        for component in path.split(separator: "/") {
-            prefix += "/" + component
-            if mkdir(prefix, mode) == 0 { continue }
-            let error = Errno.current
-            guard error == .fileExists else { throw SystemCallError("mkdir", path: prefix, errno: error) }
+        if mkdir(path, mode) == 0 { return }
+        let error = Errno.current
+        if error == .fileExists { return }
+        guard error == .noSuchFileOrDirectory, let slash = path.lastIndex(of: "/"), slash != path.startIndex else {
+            throw SystemCallError("mkdir", path: path, errno: error)
         }
+        try makeDirectories(String(path[..<slash]), mode: mode)
+        if mkdir(path, mode) == 0 || Errno.current == .fileExists { return }
+        throw SystemCallError("mkdir", path: path, errno: Errno.current)
     }
 
     /// rename(2) of `from` to `to`, then fsync of both directories; a missing `from` is not

@@ -9,6 +9,8 @@ import BootHoldSystem
 struct FinalizeRun {
     let request: RunRequest
     let log: Logger
+    /// Read once: every record of this attempt names the same boot.
+    let bootID = currentBootID()
 
     /// After the deadline's SIGTERM the command gets this long before SIGKILL: 5 s, or half
     /// the timeout if that is shorter. The generator leaves 10 s (half the timeout under
@@ -97,7 +99,7 @@ struct FinalizeRun {
         let commandLine = request.command.joined(separator: " ")
         records.writeStarted(StartedRecord(
             name: request.name, staged: request.staged, command: request.command,
-            startedRealtimeMicroseconds: WallClock.nowMicroseconds(), bootID: currentBootID(), pid: getpid()))
+            startedRealtimeMicroseconds: WallClock.nowMicroseconds(), bootID: bootID, pid: getpid()))
 
         let spawned = MonotonicInstant.now()
         let child: ChildProcess
@@ -161,7 +163,7 @@ struct FinalizeRun {
     private func resultRecord(_ outcome: FinalizeOutcome, reason: String) -> ResultRecord {
         ResultRecord(
             name: request.name, staged: request.staged, outcome: outcome, reason: reason,
-            finishedRealtimeMicroseconds: WallClock.nowMicroseconds(), bootID: currentBootID())
+            finishedRealtimeMicroseconds: WallClock.nowMicroseconds(), bootID: bootID)
     }
 
     /// Waits for the command: forwards SIGTERM/SIGINT, stops it at the deadline with SIGTERM
