@@ -48,7 +48,7 @@ struct FinalizeRun {
             let check = RequiredPathCheck(path: path, profile: request.name)
             if let problem = check.problem(until: deadline, timeout: request.timeout, inbox: inbox) {
                 let result = resultRecord(.unreachable, reason: problem)
-                records.writeResult(result, message: "Not finalizing \(request.name): \(problem)", level: .error,
+                records.writeResult(result, message: sentence("Not finalizing \(request.name): \(problem)"), level: .error,
                                     extraFields: [JournalField("BOOTHOLD_PATH", path)])
                 return FinalizeExitCode.unreachable
             }
@@ -90,7 +90,7 @@ struct FinalizeRun {
             reason = "received \(signalName(signal)) while waiting for the lock on \(path)"
         }
         let result = resultRecord(.locked, reason: reason)
-        records.writeResult(result, message: "Not finalizing \(request.name): \(reason).", level: .error,
+        records.writeResult(result, message: sentence("Not finalizing \(request.name): \(reason)"), level: .error,
                             extraFields: [JournalField("BOOTHOLD_LOCK", path)])
         return .failure(FinalizeExitCode.locked)
     }
@@ -158,6 +158,11 @@ struct FinalizeRun {
         let result = resultRecord(.failed, reason: reason)
         records.writeResult(result, message: "Finalizing \(request.name) failed: \(reason).", level: .error)
         return status
+    }
+
+    /// `text` ended with a full stop unless it already ends with "?" or ".".
+    private func sentence(_ text: String) -> String {
+        text.hasSuffix("?") || text.hasSuffix(".") ? text : text + "."
     }
 
     private func resultRecord(_ outcome: FinalizeOutcome, reason: String) -> ResultRecord {
