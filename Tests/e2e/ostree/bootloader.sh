@@ -66,7 +66,7 @@ ostree_boot() {
         "${accel[@]}" -machine q35 -smp 2 -m 1024 \
         -nodefaults -display none -no-reboot \
         -kernel "$linux" -initrd "$initrd" \
-        -append "$options panic=-1 quiet systemd.show_status=0 systemd.journald.forward_to_console=1 rd.shell=0 rd.emergency=reboot $*" \
+        -append "$options panic=-1 no_timer_check quiet systemd.show_status=0 systemd.journald.forward_to_console=1 rd.shell=0 rd.emergency=reboot $*" \
         -drive "file=$run/root.img,if=virtio,format=raw,cache=unsafe" \
         -drive "file=$run/boot.img,if=virtio,format=raw,cache=unsafe" \
         -drive "file=$run/payload.img,if=virtio,format=raw,readonly=on" \
