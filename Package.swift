@@ -16,7 +16,9 @@ let package = Package(
     ],
     targets: [
         // C libraries (module maps only).
-        .systemLibrary(name: "CMount", pkgConfig: "mount", providers: [.apt(["libmount-dev"])]),
+        // libmount's header only: BootHoldMachine loads libmount.so.1 with dlopen(3), so
+        // nothing links it (no pkgConfig, which would add -lmount to every executable).
+        .systemLibrary(name: "CMount", providers: [.apt(["libmount-dev"])]),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         // GNU/Linux-only syscalls and constants the Glibc overlay does not expose.
         .target(name: "CBootHold"),

@@ -195,6 +195,39 @@ man_example_is_real() {
     diff -u <(sed -n '/^\$ systemctl cat ostree-finalize-staged.service/,/^```/p' man/boothold-generator.8.scd | sed '1d;$d') "$example"
 }
 check "the systemctl cat example in boothold-generator(8) is the generator's real output" man_example_is_real
+# libmount and libsystemd are loaded with dlopen(3) by the tool that calls them, so the
+# long-running hold maps neither (the three tools are one executable).
+library_path() { readlink -f "$(ldconfig -p | awk -v so="$1" '$1 == so && /x86-64/ { print $NF; exit }')"; }
+hold_maps_no_library() {
+    local maps
+    mkdir -p "$work/held"
+    # shellcheck disable=SC2016 # expanded by the inner shell
+    maps=$(unshare --mount --pid --fork --mount-proc sh -c '
+        "$1" "$2" & pid=$!
+        sleep 0.3
+        cat "/proc/$pid/maps"; grep -q boothold "/proc/$pid/cmdline" || echo "hold not running"
+        kill -TERM "$pid"; wait "$pid"' sh "$libexec/boothold-hold" "$work/held" 2>&1)
+    if grep -E 'libmount|libsystemd|hold not running' <<< "$maps"; then return 1; fi
+}
+check "the running hold maps neither libmount nor libsystemd" hold_maps_no_library
+no_needed_library() {
+    if readelf -d "$libexec/boothold-generator" | grep -E 'NEEDED.*(libmount|libsystemd)'; then return 1; fi
+}
+check "the executable links neither libmount nor libsystemd (DT_NEEDED)" no_needed_library
+# Without libmount (hidden in a private mount namespace) the generator names the missing
+# library and still writes the paired units: what it cannot read, it holds.
+generator_without_libmount() {
+    local lib output
+    lib=$(library_path libmount.so.1)
+    [ -f "$lib" ] || { echo "libmount.so.1 not found with ldconfig -p"; return 1; }
+    rm -rf "$work/no-libmount"; mkdir "$work/no-libmount"
+    # shellcheck disable=SC2016 # expanded by the inner shell
+    output=$(unshare --mount sh -c 'mount --bind /dev/null "$1" && shift && exec "$@"' sh "$lib" \
+        env BOOTHOLD_ROOT="$root" "$libexec/boothold-generator" "$work/no-libmount" 2>&1) || true
+    echo "$output"
+    grep -q 'libmount.so.1' <<< "$output" && [ -f "$work/no-libmount/ostree-finalize-staged-hold.service" ]
+}
+check "without libmount the generator names it and holds to be safe" generator_without_libmount
 
 # ------------------------------------------------------------------ reinstall and uninstall
 same_tree_again() {
