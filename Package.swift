@@ -3,8 +3,9 @@
 import PackageDescription
 
 // Where each executable's bytes come from (see DESIGN.md "Layout"): executables → I/O → core.
-// BootHoldSystem is libc only; libmount and libsystemd sit in their own targets so that an
-// executable links only the C libraries it calls.
+// BootHoldSystem is libc only; libmount and libsystemd sit in their own targets, each called
+// from one file that loads it with dlopen(3), so a tool maps only the C libraries it calls
+// even though the three tools are installed as one executable.
 let package = Package(
     name: "boothold",
     products: [
@@ -15,11 +16,9 @@ let package = Package(
         .executable(name: "boothold", targets: ["boothold"]),
     ],
     targets: [
-        // C libraries (module maps only).
         // libmount's header only: BootHoldMachine loads libmount.so.1 with dlopen(3), so
         // nothing links it (no pkgConfig, which would add -lmount to every executable).
         .systemLibrary(name: "CMount", providers: [.apt(["libmount-dev"])]),
-        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         // GNU/Linux-only syscalls and constants the Glibc overlay does not expose.
         .target(name: "CBootHold"),
 
@@ -30,8 +29,9 @@ let package = Package(
         .target(name: "BootHoldSystem", dependencies: ["BootHoldCore", "CBootHold"]),
         // The generator's view of the machine: mount tables and fstab through libmount.
         .target(name: "BootHoldMachine", dependencies: ["BootHoldCore", "BootHoldSystem", "CMount"]),
-        // Structured journal records through libsystemd (boothold-finalize only).
-        .target(name: "BootHoldJournal", dependencies: ["BootHoldSystem", "CSystemd"]),
+        // Structured journal records through libsystemd (boothold-finalize only), loaded
+        // with dlopen(3): nothing links libsystemd.
+        .target(name: "BootHoldJournal", dependencies: ["BootHoldSystem"]),
 
         // Each tool's command (arguments → check the world → act) is a library, so the same code
         // serves a standalone executable and a multi-call binary.

@@ -1,10 +1,23 @@
-// Every libsystemd call of boothold lives in this file, so that it can be switched to
-// dlopen("libsystemd.so.0") without touching anything else.
+// Every libsystemd call of boothold lives in this file. libsystemd is loaded with dlopen(3)
+// by the first send, not linked: the three tools are one executable, and the hold and the
+// generator must not map libsystemd and its dependencies (bench/size.sh).
 #if canImport(Glibc)
 import Glibc
 #endif
 import BootHoldSystem
-import CSystemd
+
+/// libsystemd's functions, resolved once, when boothold-finalize first writes to the journal.
+private struct LibSystemd: @unchecked Sendable {
+    /// sd_journal_sendv(3): `int sd_journal_sendv(const struct iovec *iov, int n)`.
+    let journalSendv: @convention(c) (UnsafePointer<iovec>?, Int32) -> Int32
+
+    private init(_ library: DynamicLibrary) throws {
+        journalSendv = try library.function("sd_journal_sendv", as: type(of: journalSendv))
+    }
+
+    /// The library, or why it could not be loaded (libsystemd0 missing).
+    static let loaded = Result { try LibSystemd(DynamicLibrary.open(soname: "libsystemd.so.0")) }
+}
 
 /// One structured journal field, `NAME=value` (NAME: uppercase letters, digits, `_`).
 public struct JournalField: Sendable, Equatable {
@@ -20,9 +33,11 @@ public struct JournalField: Sendable, Equatable {
 public enum Journal {
     /// sd_journal_sendv(3): one entry with `fields` (must include MESSAGE; add PRIORITY,
     /// MESSAGE_ID, SYSLOG_IDENTIFIER as needed). Values may contain newlines. Throws when
-    /// journald cannot be reached (e.g. ENOENT/ECONNREFUSED: no /run/systemd/journal/socket).
+    /// journald cannot be reached (e.g. ENOENT/ECONNREFUSED: no /run/systemd/journal/socket),
+    /// or with a `DynamicLibraryError` when libsystemd.so.0 cannot be loaded.
     public static func send(_ fields: [JournalField]) throws {
         guard !fields.isEmpty else { return }
+        let libsystemd = try LibSystemd.loaded.get()
         // Each iovec points into one contiguous byte buffer that outlives the call.
         var bytes: [UInt8] = []
         var ranges: [(offset: Int, count: Int)] = []
@@ -37,7 +52,7 @@ public enum Journal {
             var vectors = ranges.map { range in
                 iovec(iov_base: buffer.baseAddress! + range.offset, iov_len: range.count)
             }
-            return sd_journal_sendv(&vectors, Int32(vectors.count))
+            return libsystemd.journalSendv(&vectors, Int32(vectors.count))
         }
         guard result >= 0 else { throw SystemCallError("sd_journal_sendv", errno: Errno(rawValue: -result)) }
     }
