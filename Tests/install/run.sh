@@ -214,6 +214,14 @@ no_needed_library() {
     if readelf -d "$libexec/boothold-generator" | grep -E 'NEEDED.*(libmount|libsystemd)'; then return 1; fi
 }
 check "the executable links neither libmount nor libsystemd (DT_NEEDED)" no_needed_library
+# Packagers find the libraries DT_NEEDED no longer shows in the ELF .note.dlopen note.
+dlopen_note_names_libraries() {
+    local note
+    note=$(readelf -p .note.dlopen "$libexec/boothold-generator") || return 1
+    echo "$note"
+    grep -q '"libmount.so.1"' <<< "$note" && grep -q '"libsystemd.so.0"' <<< "$note"
+}
+check "the .note.dlopen ELF note names libmount.so.1 and libsystemd.so.0" dlopen_note_names_libraries
 # Without libmount (hidden in a private mount namespace) the generator names the missing
 # library and still writes the paired units: what it cannot read, it holds.
 generator_without_libmount() {
