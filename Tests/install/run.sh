@@ -192,7 +192,12 @@ man_example_is_real() {
         echo "# /run/systemd/generator/$unit"
         cat "$out2/$unit"
     done > "$example"
-    diff -u <(sed -n '/^\$ systemctl cat ostree-finalize-staged.service/,/^```/p' man/boothold-generator.8.scd | sed '1d;$d') "$example"
+    diff -u <(sed -n '/^\$ systemctl cat ostree-finalize-staged.service/,/^```/p' man/boothold-generator.8.scd | sed '1d;$d') "$example" \
+        || return 1
+    # The helpers' pages quote lines of the same units.
+    grep -h '^Exec' man/boothold-hold.8.scd man/boothold-finalize.8.scd | while IFS= read -r line; do
+        grep -qxF -- "$line" "$example" || { echo "not in the generated units: $line"; return 1; }
+    done
 }
 check "the systemctl cat example in boothold-generator(8) is the generator's real output" man_example_is_real
 # libmount and libsystemd are loaded with dlopen(3) by the tool that calls them, so the
