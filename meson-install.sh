@@ -205,16 +205,24 @@ record() {
     recorded+=("$1 $2")
 }
 
+made=()  # directories this run created (or, in a dry run, would have)
+exists() {
+    local entry
+    [ -d "$destdir$1/" ] && return 0
+    for entry in "${made[@]}"; do [ "$entry" = "$1" ] && return 0; done
+    return 1
+}
 make_dir() {  # DIR (DESTDIR-free); records each level it creates
     local dir=$1 missing=() level
     level=$dir
-    while [ -n "$level" ] && [ ! -d "$destdir$level/" ]; do
+    while [ -n "$level" ] && ! exists "$level"; do
         missing=("$level" "${missing[@]}")
         level=${level%/*}
     done
     for level in "${missing[@]}"; do
         say "dir  $destdir$level"
         record dir "$level"
+        made+=("$level")
         [ "$dry_run" = yes ] || mkdir -m 0755 -- "$destdir$level"
     done
     return 0

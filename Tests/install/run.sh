@@ -69,7 +69,8 @@ expected_tree() {
 # ------------------------------------------------------------------ dry run
 dry=$work/dry
 mkdir "$dry"
-dry_run_prints() { installer --dry-run --destdir "$dry" | grep "/usr/libexec/boothold/boothold-generator"; }
+dry_log=$work/dry.log
+dry_run_prints() { installer --dry-run --destdir "$dry" > "$dry_log" && grep "/usr/libexec/boothold/boothold-generator" "$dry_log"; }
 check "--dry-run prints the paths it would install" dry_run_prints
 check "--dry-run installs nothing" empty "$dry"
 
@@ -88,6 +89,8 @@ every_path_printed() {
     done < <(cd "$stage" && find . -mindepth 1 ! -type d -printf '/%P\n')
 }
 check "every installed path is printed" every_path_printed
+same_as_dry_run() { diff -u <(sed "1d; s|$dry||" "$dry_log") <(sed "s|$stage||" "$install_log"); }
+check "--dry-run printed exactly what the install did" same_as_dry_run
 check "installed tree: paths, modes, link targets" diff -u <(expected_tree) <(tree "$stage")
 
 libexec=$stage/usr/libexec/boothold
