@@ -125,7 +125,7 @@ for variant in "${variants[@]}"; do
     fi
     bytes=$(stat -c %s "${products[@]/#/$bin/}" | awk '{ s += $1 } END { print s }')
     needed=$(for product in "${products[@]}"; do readelf -d "$bin/$product" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'; done \
-        | grep -v -E '^(libc|libm|libstdc\+\+|libgcc_s|ld-linux-x86-64)\.so' | sed 's/\.so\.[0-9]*$//' | sort -u | tr '\n' ' ')
+        | { grep -v -E '^(libc|libm|libstdc\+\+|libgcc_s|ld-linux-x86-64)\.so' || true; } | sed 's/\.so\.[0-9]*$//' | sort -u | tr '\n' ' ')
     read -r hold_kb hold_anon <<< "$(median_resident_kb "$bin/boothold-hold" "$held")"
     linked_kb=-
     if [ "$variant" != separate ]; then
