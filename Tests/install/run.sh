@@ -129,6 +129,13 @@ for page in "$stage"/usr/share/man/man*/*; do
     check "man page ${page##*/}: man -l renders it" man_renders "$page"
 done
 
+# boothold-finalize(8) documents exactly the MESSAGE_IDs the code sends.
+message_ids_documented() {
+    diff -u <(grep -oE '"[0-9a-f]{32}"' Sources/BootHoldCore/FinalizeMessages.swift | tr -d '"' | sort -u) \
+            <(grep -oE '^\*[0-9a-f]{32}\*$' man/boothold-finalize.8.scd | tr -d '*' | sort -u)
+}
+check "boothold-finalize(8) lists exactly the MESSAGE_IDs of the code" message_ids_documented
+
 # ------------------------------------------------------------------ the installed generator
 # A machine root: the installed configuration and units, plus a mount table without autofs
 # and an fstab that automounts /boot, so the ostree profile must be paired with a hold.
