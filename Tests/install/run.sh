@@ -189,6 +189,28 @@ verify_units() {
 }
 check "systemd-analyze verify accepts every unit it wrote" verify_units
 
+# As PID 1 runs it: through the generators directory link, with the staged libexec mounted
+# at its real place (a private mount namespace), the units name /usr/libexec/boothold/… and
+# systemd-analyze finds those executables there.
+through_generators_link() {
+    local out3=$work/through-link
+    mkdir -p "$out3"
+    # shellcheck disable=SC2016 # expanded by the inner shell
+    unshare --mount sh -c '
+        stage=$1 out=$2 root=$3 link=$4 unitdir=$5
+        mount -t tmpfs tmpfs /usr/libexec && mkdir /usr/libexec/boothold &&
+        mount --bind "$stage/usr/libexec/boothold" /usr/libexec/boothold || exit 1
+        env -u BOOTHOLD_LIBEXECDIR BOOTHOLD_ROOT="$root" "$stage$link" "$out" "$out" "$out" || exit 1
+        grep -qxF "ExecStart=+\"/usr/libexec/boothold/boothold-hold\" \"--release-when-gone\" \"/run/ostree/staged-deployment\" \"/sysroot\" \"/boot\"" \
+            "$out/ostree-finalize-staged-hold.service" || { echo "unexpected ExecStart="; exit 1; }
+        grep -q "^ExecStop=\"/usr/libexec/boothold/boothold-finalize\" " "$out/ostree-finalize-staged.service" \
+            || { echo "unexpected ExecStop="; exit 1; }
+        SYSTEMD_UNIT_PATH="$out:$root$unitdir:" systemd-analyze verify --man=no \
+            "$out/ostree-finalize-staged.service" "$out/ostree-finalize-staged-hold.service"
+    ' sh "$stage" "$out3" "$root" "$generatordir/boothold-generator" "$unitdir"
+}
+check "run through the generators directory link, the units name /usr/libexec/boothold" through_generators_link
+
 # The man page shows real output: its `systemctl cat` example is what the installed
 # generator writes for this root, with the helpers at their installed place.
 man_example_is_real() {
