@@ -155,8 +155,10 @@ fi
 
 # ---------------------------------------------------------------------------- build
 # The installed executable is the multi-call product `boothold`: one static Swift runtime
-# for the three tools (bench/size.sh has the numbers behind this choice).
-swift_build=(swift build -c release --static-swift-stdlib --product boothold)
+# for the three tools (bench/size.md has the numbers behind this choice). No RUNPATH
+# ($ORIGIN by default): libmount and libsystemd are loaded with dlopen(3) from the system's
+# library directories only, never from beside the executable.
+swift_build=(swift build -c release --static-swift-stdlib --disable-local-rpath --product boothold)
 if [ "$build" = yes ]; then
     say "build: ${swift_build[*]}"
     if [ "$dry_run" = no ]; then

@@ -109,6 +109,8 @@ small_and_stripped() {
     [ "$size" -le 8000000 ]
 }
 check "the executable is stripped and at most 8 MB" small_and_stripped
+no_runpath() { if readelf -d "$libexec/boothold-generator" | grep -E 'RUNPATH|RPATH'; then return 1; fi; }
+check "the executable has no RUNPATH or RPATH" no_runpath
 answers_help() { "$libexec/$1" --help | grep -q -- "$1"; }
 for tool in boothold-generator boothold-hold boothold-finalize; do
     check "$tool runs as itself through its installed name (--help)" answers_help "$tool"
