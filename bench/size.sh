@@ -115,7 +115,7 @@ for variant in "${variants[@]}"; do
     esac
     rm -rf "$build"
     for product in "${products[@]}"; do
-        swift build -c release --static-swift-stdlib --scratch-path "$build" --product "$product" \
+        swift build -c release --static-swift-stdlib --disable-local-rpath --scratch-path "$build" --product "$product" \
             ${flags[@]+"${flags[@]}"} >"$work/build.log" 2>&1 \
             || { cat "$work/build.log" >&2; exit 1; }
         strip --strip-all -o "$bin/$product" "$build/release/$product"
