@@ -64,6 +64,7 @@ mkdir -p "$runs"
 E2E_PRODUCT=$runs/product
 mkdir -p "$runs/harness"
 cp -a "$here/scenarios" "$here/machines" "$here/checks.sh" "$runs/harness/"
+# shellcheck disable=SC2034 # read by the functions of run-scenario.sh
 E2E_HARNESS=$runs/harness E2E_SCENARIOS=$runs/harness/scenarios
 e2e_log "installing boothold with meson-install.sh into $E2E_PRODUCT"
 if ! (cd "$E2E_REPO" && ./meson-install.sh --destdir "$E2E_PRODUCT" --prefix /usr) > "$runs/install.log" 2>&1; then
