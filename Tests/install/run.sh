@@ -138,6 +138,16 @@ message_ids_documented() {
 }
 check "boothold-finalize(8) lists exactly the MESSAGE_IDs of the code" message_ids_documented
 
+# Every environment variable the code reads is documented in a man page.
+environment_documented() {
+    local name missing=0
+    while read -r name; do
+        grep -q "\*$name\*" man/*.scd || { echo "not in man/: $name"; missing=1; }
+    done < <(grep -rhoE '(Environment\.value|getenv)\("[A-Z_]+"\)' Sources | grep -oE '[A-Z_]{2,}' | sort -u)
+    return "$missing"
+}
+check "every environment variable the code reads is in a man page" environment_documented
+
 # ------------------------------------------------------------------ the installed generator
 # A machine root: the installed configuration and units, plus a mount table without autofs
 # and an fstab that automounts /boot, so the ostree profile must be paired with a hold.
