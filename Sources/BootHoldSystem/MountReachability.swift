@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import BootHoldCore
 import CBootHold
 
 /// Whether a path a finalization needs is really there: opened as a directory from this
@@ -19,6 +20,8 @@ public enum MountReachability: Sendable, Equatable {
     case hung
     /// SIGTERM or SIGINT arrived while opening (the signal is consumed).
     case interrupted(signal: Int32)
+    /// The child that opens the path ended without a finding (killed by someone else).
+    case probeDied(CommandTermination)
 
     /// Opens `path` (O_RDONLY|O_DIRECTORY, following symlinks, so it is a real access that
     /// autofs sees) in a forked child and inspects the open directory there, so that a
@@ -31,9 +34,9 @@ public enum MountReachability: Sendable, Equatable {
         defer { pipe.close() }
         let child = ChildProcess(pid: pid)
         while true {
-            if try child.reapIfEnded() != nil {
+            if let ended = try child.reapIfEnded() {
                 var found = cbhf_path_probe()
-                _ = try retryingInterrupts("read probe", path: path) { cbhf_read_path_probe(pipe.rawValue, &found) }
+                guard cbhf_read_path_probe(pipe.rawValue, &found) == 0 else { return .probeDied(ended) }
                 return MountReachability(found)
             }
             switch try inbox.wait(until: deadline) {

@@ -30,6 +30,10 @@ struct RequiredPathCheck {
             return "opening \(path) did not return within \(timeout) (an automount nobody serves?)"
         case .interrupted(let signal):
             return "received \(signalName(signal)) while opening \(path)"
+        case .probeDied(.signaled(let signal)):
+            return "the check of \(path) was killed by \(signalName(signal))"
+        case .probeDied(.exited(let status)):
+            return "the check of \(path) exited with status \(status) without a finding"
         }
     }
 

@@ -12,9 +12,10 @@ struct AutomountTests {
     static let daemon = #"""
     #!/usr/bin/python3
     # automount-daemon serve|empty|refuse MOUNTPOINT: mount autofs (direct, v5) on MOUNTPOINT,
-    # print "ready", answer ONE request, then exit (the mount stays). serve: mount a tmpfs,
-    # READY. empty: READY without mounting anything. refuse: AUTOFS_DEV_IOCTL_FAIL with status
-    # -EHOSTDOWN, as systemd's automount_send_ready() does once the automount's stop is queued.
+    # print "ready PID", answer ONE request, then exit (the mount stays). serve: mount a tmpfs,
+    # READY. empty: READY without mounting anything, then stay (until killed, or 30 s), so
+    # the opener keeps waiting. refuse: AUTOFS_DEV_IOCTL_FAIL with status -EHOSTDOWN, as
+    # systemd's automount_send_ready() does once the automount's stop is queued.
     import ctypes, errno, os, signal, struct, sys
     AUTOFS_IOC_READY = 0x9360
     AUTOFS_DEV_IOCTL_FAIL = 0xC0189377  # _IOWR(0x93, 0x77, struct autofs_dev_ioctl), 24 bytes
@@ -30,7 +31,7 @@ struct AutomountTests {
         sys.exit(f"mount autofs: {os.strerror(ctypes.get_errno())}")
     os.close(w)
     control = os.open(mountpoint, os.O_RDONLY | os.O_DIRECTORY)
-    print("ready", flush=True)
+    print(f"ready {os.getpid()}", flush=True)
     packet = os.read(r, 512)
     _, kind, token = struct.unpack_from("=iiI", packet)
     if mode in ("serve", "empty") and kind == PTYPE_MISSING_DIRECT:
@@ -44,6 +45,8 @@ struct AutomountTests {
         if libc.ioctl(dev, AUTOFS_DEV_IOCTL_FAIL, buffer) != 0:
             sys.exit(f"AUTOFS_DEV_IOCTL_FAIL: {os.strerror(ctypes.get_errno())}")
     print("answered", flush=True)
+    if mode == "empty":
+        signal.pause()
     """#
 
     /// Shell run in the namespace before boothold-finalize: the daemon, and its "ready".
@@ -60,6 +63,14 @@ struct AutomountTests {
             sleep 0.02
         done
         """
+    }
+
+    /// Ends an `empty` daemon, which would otherwise wait for its alarm.
+    func killDaemon(_ world: FinalizeHarness) {
+        let log = (try? String(contentsOfFile: world.root + "/automount.log", encoding: .utf8)) ?? ""
+        guard let line = log.split(separator: "\n").first(where: { $0.hasPrefix("ready ") }),
+              let pid = Int32(line.dropFirst("ready ".count)) else { return }
+        kill(pid, SIGKILL)
     }
 
     @Test func refusedAutomountIsExplainedAsShutdownHasBegun() throws {
@@ -104,6 +115,7 @@ struct AutomountTests {
         let run = try world.run(
             world.runArguments(timeout: "1s", extra: ["--require", boot], command: [world.updater, "--write", world.marker]),
             setup: try setup(world, mode: "empty", mountPoint: boot))
+        killDaemon(world)
         #expect(run.status == 122, "\(run.output)")
         #expect(!world.exists(world.marker))
         #expect(world.record("result")?["REASON"] == "opening \(boot) did not return within 1s (an automount nobody serves?)")

@@ -80,34 +80,50 @@ final class FinalizeHarness {
     }
 
     /// Starts boothold-finalize with `arguments` in a private mount namespace (same pid:
-    /// unshare and sh exec it) after running `setup` there (shell, e.g. mounts).
+    /// unshare and bash exec it) after running `setup` there (shell, e.g. mounts).
+    /// posix_spawn and waitpid, not Foundation's Process: Process hands the child its
+    /// exit-notification socket, so any daemon or orphan left behind would hold up
+    /// waitUntilExit(), and it reaps on one shared queue.
     func start(_ arguments: [String], setup: String = "") throws -> RunningFinalize {
+        // Descriptors other threads' spawns leaked into this one are closed before anything
+        // else runs (bash: dash cannot close descriptors above 9).
         let script = """
         set -e
+        for fd in /proc/$$/fd/*; do fd=${fd##*/}; if [ "$fd" -gt 2 ]; then eval "exec $fd>&-"; fi; done
         mount -t tmpfs boothold-test-run /run
         mkdir -p /run/systemd/journal
         ln -s "$BOOTHOLD_TEST_JOURNAL" /run/systemd/journal/socket
         \(setup)
         exec "$@"
         """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
-        process.arguments = ["--mount", "--propagation", "private", "/bin/sh", "-c", script, "sh",
-                             FinalizeHarness.executable] + arguments
+        let argv = ["/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/bash", "-c", script, "bash",
+                    FinalizeHarness.executable] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["BOOTHOLD_TEST_JOURNAL"] = journal.path
         environment.removeValue(forKey: "JOURNAL_STREAM")
         environment.removeValue(forKey: "SYSTEMD_LOG_LEVEL")
-        process.environment = environment
         let output = root + "/output.\(UUID().uuidString)"
-        _ = FileManager.default.createFile(atPath: output, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        try handle.close()
-        return RunningFinalize(process: process, outputPath: output)
+        let pid = try spawn(argv, environment: environment.map { "\($0.key)=\($0.value)" }, output: output)
+        return RunningFinalize(pid: pid, outputPath: output)
+    }
+
+    private func spawn(_ argv: [String], environment: [String], output: String) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let cArgs = argv.map { strdup($0) } + [nil]
+        let cEnv = environment.map { strdup($0) } + [nil]
+        defer {
+            cArgs.forEach { free($0) }
+            cEnv.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, argv[0], &actions, nil, cArgs, cEnv)
+        guard result == 0 else { throw HarnessError("posix_spawn \(argv[0]): \(String(cString: strerror(result)))") }
+        return pid
     }
 
     /// Runs to the end.
@@ -155,19 +171,23 @@ struct HarnessError: Error, CustomStringConvertible {
 }
 
 final class RunningFinalize {
-    let process: Process
+    let pid: pid_t
     let outputPath: String
-    init(process: Process, outputPath: String) {
-        self.process = process
+    init(pid: pid_t, outputPath: String) {
+        self.pid = pid
         self.outputPath = outputPath
     }
-    var pid: pid_t { process.processIdentifier }
 
+    /// waitpid(2) for this child only, then its output.
     func finish() throws -> FinishedFinalize {
-        process.waitUntilExit()
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 {
+            guard errno == EINTR else { throw HarnessError("waitpid: \(errno)") }
+        }
         let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-        let signaled = process.terminationReason == .uncaughtSignal
-        return FinishedFinalize(status: process.terminationStatus, killedBySignal: signaled, output: output)
+        let signal = status & 0x7f
+        return FinishedFinalize(status: signal == 0 ? (status >> 8) & 0xff : 128 + signal,
+                                killedBySignal: signal != 0, output: output)
     }
 }
 
