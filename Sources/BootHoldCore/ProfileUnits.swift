@@ -44,10 +44,15 @@ struct ProfileUnits {
         return files
     }
 
-    /// `multi-user.target.wants/NAME.path` when `Trigger=path` (relative, as systemd's generators link).
+    /// `paths.target.wants/NAME.path` when `Trigger=path` (relative, as systemd's generators
+    /// link). Not `multi-user.target.wants/`, where ostree's unit used to be installed: Debian's
+    /// ostree-system-generator (2022.7) links its own `ostree-finalize-staged.path` there in the
+    /// same output directory, does not tolerate an existing link and then exits before it writes
+    /// `var.mount`, so a boot would lose the stateroot's /var. paths.target is where path units
+    /// belong (systemd.special(7)); basic.target pulls it in on every normal boot.
     var links: [GeneratedLink] {
         guard profile.trigger == .path else { return [] }
-        return [GeneratedLink(relativePath: "multi-user.target.wants/" + pathName, target: "../" + pathName)]
+        return [GeneratedLink(relativePath: "paths.target.wants/" + pathName, target: "../" + pathName)]
     }
 
     func finalizeUnit() -> UnitFile {

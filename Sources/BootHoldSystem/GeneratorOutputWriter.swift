@@ -136,10 +136,9 @@ public struct GeneratorOutputWriter {
             faultPoint.step()
             logger.debug("Linked \(displayPath) → \(target).")
         } catch let error as SystemCallError where error.errno == .fileExists {
-            // Another generator may already have hooked up a unit of the same name, e.g.
-            // ostree-system-generator's multi-user.target.wants/ostree-finalize-staged.path
-            // pointing at /usr/lib/systemd/system/…: systemd resolves the link by its name,
-            // so that link already means what ours would.
+            // Another generator may already have hooked up a unit of the same name (e.g. a
+            // link to /usr/lib/systemd/system/…): systemd resolves the link by its name, so
+            // that link already means what ours would.
             guard let existing = try? SymbolicLink.target(of: name, relativeTo: parent),
                   existing == target || lastComponent(existing) == lastComponent(target)
             else { throw error }

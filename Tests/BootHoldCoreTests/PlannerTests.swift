@@ -89,7 +89,7 @@ func guardClauses(_ c: GuardCase) {
     #expect(output.decisions.map(\.name) == ["broken", "ostree-finalize-staged", "vendor-ab"])
     #expect(output.decisions.map(\.decision) == [.skipped(reason: output.decisions[0].reason), .paired, .plain])
     #expect(output.fileNames == ["ostree-finalize-staged.service", "ostree-finalize-staged-hold.service", "ostree-finalize-staged.path", "vendor-ab.service"])
-    #expect(output.links.map(\.relativePath) == ["multi-user.target.wants/ostree-finalize-staged.path"])
+    #expect(output.links.map(\.relativePath) == ["paths.target.wants/ostree-finalize-staged.path"])
     let vendor = try #require(output.file("vendor-ab.service"))
     #expect(vendor.contains(#""--lock" "/run/vendor/lock""#))
     #expect(vendor.contains("SourcePath=/etc/boothold/boothold.conf.d/50-vendor.conf\n"))
@@ -142,7 +142,7 @@ func guardClauses(_ c: GuardCase) {
     for file in output.files {
         #expect(text.contains("==> \(file.relativePath) <==\n" + file.contents))
     }
-    #expect(text.hasSuffix("==> multi-user.target.wants/ostree-finalize-staged.path -> ../ostree-finalize-staged.path\n"))
+    #expect(text.hasSuffix("==> paths.target.wants/ostree-finalize-staged.path -> ../ostree-finalize-staged.path\n"))
     let idle = Machine().with { $0.inInitrd = true }.plan().explanation()
     #expect(idle.contains("In the initrd"))
 }

@@ -79,7 +79,7 @@ let pairedOstreePath = pairedHeader + """
     let output = Machine().fstabLine("UUID=1 /boot ext4 defaults").plan()
     #expect(output.fileNames == ["ostree-finalize-staged.service", "ostree-finalize-staged.path"])
     #expect(output.file("ostree-finalize-staged.service") == plainOstreeFinalize)
-    #expect(output.links == [GeneratedLink(relativePath: "multi-user.target.wants/ostree-finalize-staged.path", target: "../ostree-finalize-staged.path")])
+    #expect(output.links == [GeneratedLink(relativePath: "paths.target.wants/ostree-finalize-staged.path", target: "../ostree-finalize-staged.path")])
 }
 
 @Test func pairedOstreeUnits() throws {
@@ -94,7 +94,7 @@ let pairedOstreePath = pairedHeader + """
         with: "Conflicts=final.target\nWants=ostree-finalize-staged-hold.service\nAfter=ostree-finalize-staged-hold.service\n")
     #expect(finalize == expected)
     #expect(output.links == [
-        GeneratedLink(relativePath: "multi-user.target.wants/ostree-finalize-staged.path", target: "../ostree-finalize-staged.path"),
+        GeneratedLink(relativePath: "paths.target.wants/ostree-finalize-staged.path", target: "../ostree-finalize-staged.path"),
         GeneratedLink(relativePath: "multi-user.target.wants/boothold-report@ostree-finalize-staged.service", target: "/usr/lib/systemd/system/boothold-report@.service"),
     ])
 }

@@ -51,12 +51,12 @@ struct OutputDirectoryTests {
         let output = try root.outputDirectory()
         try root.makeDirectory("elsewhere")
         let elsewhere = root.url.appendingPathComponent("elsewhere").path
-        try FileManager.default.createSymbolicLink(atPath: output.path + "/multi-user.target.wants", withDestinationPath: elsewhere)
+        try FileManager.default.createSymbolicLink(atPath: output.path + "/paths.target.wants", withDestinationPath: elsewhere)
 
         let run = try runGenerator(root: root, output: output)
 
         #expect(run.status != 0)
-        #expect(run.standardError.contains("multi-user.target.wants"), "stderr: \(run.standardError)")
+        #expect(run.standardError.contains("paths.target.wants"), "stderr: \(run.standardError)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere).isEmpty, "wrote through the planted link")
     }
 
