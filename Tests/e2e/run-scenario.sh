@@ -50,6 +50,12 @@ run_scenario() (
         rc=0
         e2e_boot "$OUT/boot-$b" "$timeout" "${MACHINE_QEMU_ARGS[@]}" || rc=$?
         echo "$E2E_BOOT_SECONDS" > "$OUT/boot-$b/qemu-seconds"
+        if [ "$rc" != 0 ] && grep -q "E2E-GUEST-RC=" "$OUT/boot-$b/serial.log"; then
+            # The scenario ran and then the guest never powered off: the shutdown under test
+            # hung. That is the product's failure, not the harness's; judge what is on disk.
+            mv "$OUT/boot-$b/infra" "$OUT/boot-$b/shutdown-hung"
+            break
+        fi
         if [ "$rc" != 0 ]; then
             echo "boot $b: $(cat "$OUT/boot-$b/infra")" > "$OUT/result"
             exit "$E2E_EXIT_INFRA"
@@ -72,8 +78,11 @@ judge_scenario() (
     # shellcheck source=/dev/null
     . "$sc/scenario.conf"
     for b in $(seq 1 "$boots"); do
+        [ -e "$OUT/boot-$b/serial.log" ] || { echo "boot $b: not booted" >> "$OUT/failures"; continue; }
         grep -q "E2E-GUEST-RC=0 " "$OUT/boot-$b/serial.log" \
             || echo "boot $b: guest script: $(grep -m1 -o 'E2E-GUEST-RC=[0-9]*' "$OUT/boot-$b/serial.log")" >> "$OUT/failures"
+        [ -e "$OUT/boot-$b/shutdown-hung" ] \
+            && echo "boot $b: shutdown hung after the scenario ($(cat "$OUT/boot-$b/shutdown-hung"))" >> "$OUT/failures"
     done
 
     # shellcheck source=/dev/null
@@ -88,7 +97,7 @@ judge_scenario() (
     rc_s=$(serial_time "$s1" 'E2E-GUEST-RC=')
     off_s=$(serial_time "$s1" 'reboot: Power down')
     timing=$(awk -v b="$boot_s" -v r="$rc_s" -v o="$off_s" -v q="$qemu_s" \
-        'BEGIN { printf "multi-user at %.1f s, shutdown %.1f s, qemu %d s", b, o - r, q }')
+        'BEGIN { printf "multi-user at %.1f s, shutdown %s, qemu %d s", b, o == "" ? "hung" : sprintf("%.1f s", o - r), q }')
     echo "$timing" >> "$OUT/facts"
     echo "${boot_s:-?} $(awk -v r="$rc_s" -v o="$off_s" 'BEGIN { printf "%.1f", o - r }') $qemu_s" > "$OUT/timing"
 
