@@ -120,6 +120,7 @@ struct NeverFailsBootTests {
     @Test("A 10 MB configuration file is read whole")
     func tenMegabyteConfiguration() throws {
         let root = try FixtureRoot("huge-config")
+        defer { root.remove() }
         try root.writeOrdinaryMachine()
         var text = FixtureRoot.ostreeProfile([("Hold", "yes")])
         let filler = "# " + String(repeating: "filler ", count: 140) + "\n"
@@ -135,6 +136,7 @@ struct NeverFailsBootTests {
     @Test("A configuration file past the size limit is refused with a message, not read in part")
     func oversizedConfiguration() throws {
         let root = try FixtureRoot("oversized-config")
+        defer { root.remove() }
         try root.writeOrdinaryMachine()
         var bytes = Array(FixtureRoot.ostreeProfile().utf8)
         bytes += [UInt8](repeating: UInt8(ascii: "#"), count: 17 << 20)

@@ -45,6 +45,15 @@ struct FixtureRoot {
         try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: target)
     }
 
+    /// Removes the root and every directory made beside it (outputs, stderr files).
+    func remove() {
+        let base = url.deletingLastPathComponent()
+        let name = url.lastPathComponent
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: base.path)) ?? [] where entry.hasPrefix(name) {
+            try? FileManager.default.removeItem(at: base.appendingPathComponent(entry))
+        }
+    }
+
     /// A fresh, empty directory beside the root, for the generator's output.
     func outputDirectory(_ name: String = "out") throws -> URL {
         let dir = url.deletingLastPathComponent().appendingPathComponent(url.lastPathComponent + "." + name)
@@ -130,7 +139,7 @@ func runGenerator(
     process.environment = env
     // stderr goes to a file, so a hanging generator cannot block the test on a pipe.
     let errorFile = output.deletingLastPathComponent().appendingPathComponent(output.lastPathComponent + ".stderr")
-    FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
     let errorHandle = try FileHandle(forWritingTo: errorFile)
     defer { try? errorHandle.close() }
     process.standardError = errorHandle
