@@ -42,6 +42,18 @@ expect_nothing_finalized() {
     [ "$(finalized_lines)" = 0 ] || fail "finalized although nothing was staged: $(tr '\n' '|' < "$OUT/finalized.txt")"
 }
 
+# The #2543 fix at work: units paired, /boot (vfat) held and the finalize and hold units
+# active past the idle timeout, finalized once at shutdown, in the right stop order.
+expect_held_and_finalized_at_shutdown() {
+    expect_note units paired
+    expect_note waited_boot_fstype vfat
+    expect_note waited_boot_mount active
+    expect_note waited_finalize active
+    expect_note waited_hold active
+    expect_finalized_once_at_shutdown
+    expect_shutdown_order
+}
+
 unit_time() { e2e_journal_time "$OUT/journal" "$1" "$2" "$3"; }
 
 # At shutdown: finalize stopped → hold lets go → hold stopped → boot.mount unmounting, by the

@@ -1,10 +1,4 @@
-expect_note units paired
 expect_note autofs_before_reload autofs
 expect_note reloaded_units paired
 expect_note units_identical yes
-expect_note waited_boot_fstype vfat
-expect_note waited_boot_mount active
-expect_note waited_finalize active
-expect_note waited_hold active
-expect_finalized_once_at_shutdown
-expect_shutdown_order
+expect_held_and_finalized_at_shutdown
