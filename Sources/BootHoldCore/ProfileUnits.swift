@@ -61,7 +61,7 @@ struct ProfileUnits {
             // ostree 2026.4's placement (reference/ostree-finalize.md §1.1): very early at
             // start, so it is stopped very late, after nearly everything that writes /etc.
             .setting("DefaultDependencies", .boolean(false)),
-            .setting("RequiresMountsFor", .pathList(profile.paths)),
+            mountDependency,
             .setting("After", .unitNames(["local-fs.target"])),
             .setting("Before", .unitNames(["basic.target", "final.target"])),
             // Stops before journald leaves /var, so the outcome reaches the persistent journal.
@@ -97,7 +97,7 @@ struct ProfileUnits {
         var unit = commonUnitLines(description: "Hold mount points for " + profile.description)
         unit += [
             .setting("DefaultDependencies", .boolean(false)),
-            .setting("RequiresMountsFor", .pathList(profile.paths)),
+            mountDependency,
             .setting("After", .unitNames(["local-fs.target"])),
             .setting("Before", .unitNames(["basic.target", "final.target"])),
         ]
@@ -111,6 +111,28 @@ struct ProfileUnits {
             .setting("ExecStart", .command([libexecDirectory + "/boothold-hold", "--release-when-gone", profile.staged] + profile.paths, prefix: "+")),
         ]
         return UnitFile(header: header, sections: [UnitSection("Unit", unit), UnitSection("Service", service)])
+    }
+
+    /// How the units depend on the mount points. Plain: ostree's `RequiresMountsFor=`.
+    /// Paired: ordering only (`After=` every mount unit at or above each path).
+    /// `RequiresMountsFor=` starts `boot.mount` directly, bypassing autofs, and the kernel's
+    /// idle clock is not reset by such a mount: on a loaded machine `/boot` expired between
+    /// that mount and the hold's open(), the expiry cancelled the finalize unit's start (it
+    /// required `boot.mount`), and the hold, blocked in open() on the expiring autofs, could
+    /// not even be killed — #2543 again. Without the requirement the hold's own open()
+    /// triggers the automount and pins the fresh mount in one step, and the finalize unit
+    /// starts once the hold is ready. The ordering keeps the stop order: finalize, then the
+    /// hold, then the mounts. boothold-finalize checks every path again at shutdown.
+    private var mountDependency: UnitLine {
+        guard isPaired else { return .setting("RequiresMountsFor", .pathList(profile.paths)) }
+        var mountUnits: [String] = []
+        for path in profile.paths {
+            for point in [path] + MountPath.ancestors(of: path) {
+                guard let name = UnitName.fromPath(point, suffix: ".mount"), !mountUnits.contains(name) else { continue }
+                mountUnits.append(name)
+            }
+        }
+        return .setting("After", .unitNames(mountUnits))
     }
 
     func pathUnit() -> UnitFile {

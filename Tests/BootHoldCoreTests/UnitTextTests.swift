@@ -48,7 +48,7 @@ let pairedOstreeHold = pairedHeader + """
     SourcePath=/usr/lib/boothold/boothold.conf
     ConditionPathExists=/run/ostree-booted
     DefaultDependencies=no
-    RequiresMountsFor="/sysroot" "/boot"
+    After=sysroot.mount boot.mount
     After=local-fs.target
     Before=basic.target final.target
 
@@ -92,6 +92,7 @@ let pairedOstreePath = pairedHeader + """
     let expected = pairedHeader + plainOstreeFinalize.split(separator: "\n\n", maxSplits: 1)[1].replacingOccurrences(
         of: "Conflicts=final.target\n",
         with: "Conflicts=final.target\nWants=ostree-finalize-staged-hold.service\nAfter=ostree-finalize-staged-hold.service\n")
+        .replacingOccurrences(of: "RequiresMountsFor=\"/sysroot\" \"/boot\"\n", with: "After=sysroot.mount boot.mount\n")
     #expect(finalize == expected)
     #expect(output.links == [
         GeneratedLink(relativePath: "paths.target.wants/ostree-finalize-staged.path", target: "../ostree-finalize-staged.path"),
@@ -143,9 +144,19 @@ let hostileProfile = """
     let start = try SystemdReading.command(try #require(SystemdReading.value(of: "ExecStart", in: hold)))
     #expect(start.prefix == "+")
     #expect(start.argv == [libexec + "/boothold-hold", "--release-when-gone", profile.staged] + profile.paths)
+    // Paired: ordered after each path's mount unit (and those above it), nothing required.
+    let mountUnits = ["boot.mount", "mnt-with\\x20space.mount", "mnt.mount", "mnt-per\\x25cent.mount",
+                      "mnt-quo\\x22te.mount", "mnt-back\\x5cslash.mount", "mnt-dollar\\x24.mount"]
     for unit in [finalize, hold] {
-        #expect(try SystemdReading.list(try #require(SystemdReading.value(of: "RequiresMountsFor", in: unit))) == profile.paths)
+        #expect(SystemdReading.value(of: "RequiresMountsFor", in: unit) == nil)
+        let after = unit.split(separator: "\n").first { $0.hasPrefix("After=") }.map { $0.dropFirst(6).split(separator: " ").map(String.init) }
+        #expect(after == mountUnits)
     }
+    // Plain: ostree's RequiresMountsFor=, each path read back exactly.
+    let plainText = hostileProfile.replacingOccurrences(of: "Hold=yes", with: "Hold=no")
+    let plain = GeneratorPlanner.plan(Machine().with { $0.configuration = [conf("/etc/boothold/boothold.conf", plainText)] }.snapshot, libexecDirectory: libexec)
+    let plainFinalize = try #require(plain.file("hostile.service"))
+    #expect(try SystemdReading.list(try #require(SystemdReading.value(of: "RequiresMountsFor", in: plainFinalize))) == profile.paths)
     for unit in [finalize, hold, path] {
         #expect(try SystemdReading.specifiers(try #require(SystemdReading.value(of: "ConditionPathExists", in: unit))) == "/run/cond%ition path")
         #expect(try SystemdReading.specifiers(try #require(SystemdReading.value(of: "SourcePath", in: unit))) == "/etc/boothold/boothold.conf")

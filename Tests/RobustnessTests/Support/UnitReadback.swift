@@ -3,6 +3,8 @@
 struct ProfileReadback {
     var description: String
     var condition: String?
+    /// The mount points: `RequiresMountsFor=` of a plain finalize unit; of a paired one (which
+    /// only orders itself after the mount units) the `--require` arguments of `ExecStop=`.
     var requiresMountsFor: [String]
     /// `ExecStop=` of the finalize unit, argv as the process sees it.
     var finalizeArgv: [String]
@@ -22,10 +24,16 @@ struct ProfileReadback {
         }
         description = try SystemdUnitSyntax.text(one(finalize, "Description")).text
         condition = try values(finalize, "ConditionPathExists").first.map { try SystemdUnitSyntax.path($0).text }
-        requiresMountsFor = try SystemdUnitSyntax.mountsFor(one(finalize, "RequiresMountsFor")).map(\.text)
         finalizeArgv = try SystemdUnitSyntax.commandLine(one(finalize, "ExecStop")).argv.map(\.text)
         guard let separator = finalizeArgv.firstIndex(of: "--") else { throw UnitSyntaxError("no -- in ExecStop=") }
         command = Array(finalizeArgv[(separator + 1)...])
+        if run.files["\(profile)-hold.service"] != nil {
+            guard values(finalize, "RequiresMountsFor").isEmpty else { throw UnitSyntaxError("paired finalize unit has RequiresMountsFor=") }
+            let options = finalizeArgv[..<separator]
+            requiresMountsFor = zip(options, options.dropFirst()).filter { $0.0 == "--require" }.map(\.1)
+        } else {
+            requiresMountsFor = try SystemdUnitSyntax.mountsFor(one(finalize, "RequiresMountsFor")).map(\.text)
+        }
         if run.files["\(profile)-hold.service"] != nil {
             let hold = try assignments(run, "\(profile)-hold.service")
             let (prefixes, argv) = try SystemdUnitSyntax.commandLine(one(hold, "ExecStart"))
