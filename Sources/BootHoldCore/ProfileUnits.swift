@@ -100,6 +100,9 @@ struct ProfileUnits {
             mountDependency,
             .setting("After", .unitNames(["local-fs.target"])),
             .setting("Before", .unitNames(["basic.target", "final.target"])),
+            // Stopped at shutdown in the finalize unit's transaction: after it (the finalize
+            // unit is ordered after the hold), before the mounts (ordered after them).
+            .setting("Conflicts", .unitNames(["final.target"])),
         ]
         let service: [UnitLine] = [
             .comment("notify: ready only once every path is open and mounted, so the finalize unit"),

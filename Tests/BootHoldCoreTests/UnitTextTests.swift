@@ -51,6 +51,7 @@ let pairedOstreeHold = pairedHeader + """
     After=sysroot.mount boot.mount
     After=local-fs.target
     Before=basic.target final.target
+    Conflicts=final.target
 
     [Service]
     # notify: ready only once every path is open and mounted, so the finalize unit
