@@ -82,9 +82,18 @@ public func fuzzWholeDecision(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CI
         for profile in profiles {
             let name = profile.name + ".service"
             guard let finalize = units[name] else { continue }
-            let mounts = try SystemdUnitSyntax.mountsFor(only(finalize, "RequiresMountsFor", name)).map(\.text)
-            fuzzCheck(mounts == profile.paths, "\(name): RequiresMountsFor= reads \(mounts), profile says \(profile.paths)")
             let argv = try SystemdUnitSyntax.commandLine(only(finalize, "ExecStop", name)).argv.map(\.text)
+            if units[profile.name + "-hold.service"] == nil {
+                // Plain: ostree's RequiresMountsFor= the paths, read back exactly.
+                let mounts = try SystemdUnitSyntax.mountsFor(only(finalize, "RequiresMountsFor", name)).map(\.text)
+                fuzzCheck(mounts == profile.paths, "\(name): RequiresMountsFor= reads \(mounts), profile says \(profile.paths)")
+            } else {
+                // Paired: ordering after the mount units only; the paths reach the helpers.
+                fuzzCheck(!finalize.contains { $0.key == "RequiresMountsFor" }, "\(name): paired unit requires its mounts")
+                let options = argv.firstIndex(of: "--").map { Array(argv[..<$0]) } ?? argv
+                let required = zip(options, options.dropFirst()).filter { $0.0 == "--require" }.map(\.1)
+                fuzzCheck(required == profile.paths, "\(name): --require reads \(required), profile says \(profile.paths)")
+            }
             fuzzCheck(argv.first == libexec + "/boothold-finalize", "\(name): ExecStop= runs \(argv.first ?? "")")
             let command = argv.firstIndex(of: "--").map { Array(argv[($0 + 1)...]) }
             fuzzCheck(command == profile.finalize, "\(name): command reads \(command ?? []), profile says \(profile.finalize)")
