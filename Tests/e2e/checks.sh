@@ -84,3 +84,96 @@ expect_shutdown_order() {
 
 # The journal of one unit in boot N (message text only).
 unit_log() { e2e_journal "$OUT/journal" -b "$1" -o cat "_SYSTEMD_UNIT=$2" + "UNIT=$2"; }
+
+# Monotonic seconds of the first entry of boot BOOT with MESSAGE_ID for UNIT after AFTER seconds.
+unit_time_after() {
+    e2e_journal "$OUT/journal" -b "$1" -o short-monotonic "MESSAGE_ID=$2" "UNIT=$3" \
+        | awk -F'[][]' -v after="$4" '{ gsub(/ /, "", $2) } $2 + 0 > after + 0 { print $2; exit }'
+}
+
+# program_log BOOT IDENTIFIER [MAX_PRIORITY]: what a program logged in boot BOOT (by its
+# SYSLOG_IDENTIFIER, at MAX_PRIORITY or more severe: journalctl -p), as "SECONDS message".
+program_log() {
+    e2e_journal "$OUT/journal" -b "$1" -o short-monotonic ${3:+-p "$3"} "SYSLOG_IDENTIFIER=$2" \
+        | sed -n 's/^\[ *\([0-9.]*\)\] [^:]*: /\1 /p'
+}
+
+# The hold came back after the fault at note KEY: the guest saw a new main process, and the
+# journal has the hold's "Started" after that moment.
+expect_hold_back_after() {
+    local at back started
+    at=$(note_value "$1")
+    back=$(note_value hold_back_after)
+    started=$(unit_time_after 1 "$E2E_MSG_STARTED" e2e-finalize-hold.service "$at")
+    if [ -z "$back" ] || [ "$back" = never ]; then
+        fail "the hold did not come back within 5 s of the fault at $at s"
+    elif [ -z "$started" ]; then
+        fail "no 'Started e2e-finalize-hold.service' in the journal after the fault at $at s"
+    else
+        fact "hold back ${back} s after the fault at $at s (Started at $started s, pid $(note_value hold_back_pid))"
+    fi
+}
+
+# The hold's ExecStopPost= said, after the fault at note KEY, that nothing holds /boot while a
+# deployment is staged, at warning or more severe (LEVEL warning) or at notice (LEVEL notice,
+# a clean stop).
+expect_degraded_log() {
+    local at line
+    at=$(note_value "$1")
+    line=$(program_log 1 boothold-hold "${2:-warning}" | awk -v at="$at" '$1 + 0 > at + 0 && /\/boot/ && /staged/ { print; exit }')
+    if [ -n "$line" ]; then
+        fact "hold after the fault: $line"
+    else
+        fail "no ${2:-warning} from boothold-hold after the fault at $at s saying nothing holds /boot while staged"
+    fi
+}
+expect_degraded_warning() { expect_degraded_log "$1" warning; }
+
+# The result record of boot BOOT's shutdown (the record itself, or its copy archived by the next
+# boot's report).
+result_record() {
+    local dir=$OUT/boothold/e2e-finalize
+    cat "$dir/result" 2>/dev/null || cat "$dir/reported/result" 2>/dev/null
+}
+
+# expect_result OUTCOME [held|automount|mounted]: the record's outcome, and how finalization
+# reached /boot as the record says it.
+expect_result() {
+    local record how
+    record=$(result_record)
+    [ -n "$record" ] || { fail "no result record"; return; }
+    printf '%s\n' "$record" | grep -qx "OUTCOME=$1" || fail "result record: expected OUTCOME=$1, got $(printf '%s\n' "$record" | grep '^OUTCOME=' || echo none)"
+    [ -n "${2:-}" ] || return 0
+    how=$(printf '%s\n' "$record" | grep -v '^REASON=' | grep '/boot' | grep -v '^#' | paste -sd' ' -)
+    if [ -z "$how" ]; then
+        fail "the result record does not say how /boot was reached: $(printf '%s\n' "$record" | paste -sd' ' -)"
+    elif printf '%s\n' "$how" | grep -qi "$2"; then
+        fact "record: $how"
+    else
+        fail "the result record says /boot was reached as '$how', expected '$2'"
+    fi
+}
+
+# boothold-finalize mounted /boot itself (in its own namespace) and said so.
+expect_own_mount() {
+    local line
+    line=$(program_log 1 boothold-finalize | grep -i 'mounted .*/boot\|/boot.*mounted' | grep -iv 'not mounted\|nothing is mounted' | head -n 1)
+    if [ -n "$line" ]; then fact "finalize: $line"; else fail "boothold-finalize did not log mounting /boot itself"; fi
+}
+
+# Control scenarios: boothold off, the stand-ins of ostree's own units ran.
+expect_vendor_units() {
+    expect_note units none
+    expect_note finalize_fragment /usr/lib/systemd/system/e2e-finalize.service
+}
+
+# Control scenarios: the loss shows. Nothing was written at shutdown; what was written early,
+# and when the finalize unit was stopped, are facts.
+expect_lost() {
+    local stopping poweroff
+    grep -q 'state=stopping' "$OUT/finalized.txt" \
+        && fail "loss not seen: finalized at shutdown: $(tr '\n' '|' < "$OUT/finalized.txt")"
+    stopping=$(unit_time 1 "$E2E_MSG_STOPPING" e2e-finalize.service)
+    poweroff=$(note_value poweroff_at)
+    fact "finalize stopping at ${stopping:-never} s, power-off requested at ${poweroff:-?} s; finalized.txt: [$(tr '\n' '|' < "$OUT/finalized.txt")]"
+}

@@ -1,0 +1,12 @@
+# Fault 5: the finalize unit was active from boot (nothing staged yet, /boot not mounted), and
+# the deployment staged a moment before the power-off was finalized at shutdown.
+expect_note units paired
+expect_note path_unit active
+expect_note boot_finalize active
+expect_note boot_boot_fstype autofs
+staged=$(note_value staged_at) requested=$(note_value poweroff_requested_at)
+fact "staged at ${staged:-?} s, power-off requested at ${requested:-?} s"
+expect_finalized_once_at_shutdown
+how=$(program_log 1 boothold-finalize | grep -i 'mounted\|held\|automount' | head -n 2 | paste -sd'|' -)
+fact "finalize: ${how:-<nothing about /boot>}"
+expect_result succeeded
