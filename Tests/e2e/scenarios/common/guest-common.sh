@@ -54,16 +54,18 @@ hold_pid() { systemctl show -P MainPID "$HOLD"; }
 # wait_hold_back OLD_PID SECONDS: until the hold is active again with another main process;
 # notes hold_back_after (seconds, or "never") and hold_back_pid.
 wait_hold_back() {
-    local old=$1 t0 i=0 pid
+    local old=$1 t0 end pid
     t0=$(uptime_s)
-    while [ "$i" -lt $(( $2 * 10 )) ]; do
+    # By the clock: under emulation one round of systemctl calls takes a good part of a second.
+    end=$(( $(uptime_cs) + $2 * 100 ))
+    while [ "$(uptime_cs)" -lt "$end" ]; do
         pid=$(hold_pid)
-        if [ "$(systemctl is-active "$HOLD")" = active ] && [ "$pid" != 0 ] && [ "$pid" != "$old" ]; then
+        if [ "$pid" != 0 ] && [ "$pid" != "$old" ] && [ "$(systemctl is-active "$HOLD")" = active ]; then
             note hold_back_after "$(awk -v a="$t0" -v b="$(uptime_s)" 'BEGIN { printf "%.2f", b - a }')"
             note hold_back_pid "$pid"
             return 0
         fi
-        sleep 0.1; i=$((i + 1))
+        sleep 0.1
     done
     note hold_back_after never
     return 0
