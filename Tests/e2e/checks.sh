@@ -136,29 +136,53 @@ result_record() {
     cat "$dir/result" 2>/dev/null || cat "$dir/reported/result" 2>/dev/null
 }
 
-# expect_result OUTCOME [held|automount|mounted]: the record's outcome, and how finalization
-# reached /boot as the record says it.
-expect_result() {
-    local record how
-    record=$(result_record)
-    [ -n "$record" ] || { fail "no result record"; return; }
-    printf '%s\n' "$record" | grep -qx "OUTCOME=$1" || fail "result record: expected OUTCOME=$1, got $(printf '%s\n' "$record" | grep '^OUTCOME=' || echo none)"
-    [ -n "${2:-}" ] || return 0
-    how=$(printf '%s\n' "$record" | grep -v '^REASON=' | grep '/boot' | grep -v '^#' | paste -sd' ' -)
-    if [ -z "$how" ]; then
-        fail "the result record does not say how /boot was reached: $(printf '%s\n' "$record" | paste -sd' ' -)"
-    elif printf '%s\n' "$how" | grep -qi "$2"; then
-        fact "record: $how"
-    else
-        fail "the result record says /boot was reached as '$how', expected '$2'"
-    fi
+# record_field RECORD KEY: a record's value (RECORD is "result" or "started").
+record_field() {
+    local dir=$OUT/boothold/e2e-finalize
+    { cat "$dir/$1" 2>/dev/null || cat "$dir/reported/$1" 2>/dev/null; } \
+        | awk -v k="$2" 'index($0, k "=") == 1 { print substr($0, length(k) + 2); exit }'
 }
 
-# boothold-finalize mounted /boot itself (in its own namespace) and said so.
+# How a record says /boot was reached (REQUIRED_N=/boot, REACHED_N=…, CAUSE_N=…), one line.
+record_reached() {
+    local n=1 path
+    while path=$(record_field "$1" "REQUIRED_$n") && [ -n "$path" ]; do
+        if [ "$path" = /boot ]; then
+            echo "$(record_field "$1" "REACHED_$n")${2:+ $(record_field "$1" "CAUSE_$n")}"
+            return
+        fi
+        n=$((n + 1))
+    done
+}
+
+# expect_result OUTCOME [REACHED [CAUSE]]: the result record's outcome, and how finalization
+# reached /boot as both records say it (REACHED and CAUSE are EREs: "held",
+# "mounted-by-boothold-finalize", "automount-refused|not-mounted").
+expect_result() {
+    local record outcome how started_how
+    record=$(result_record)
+    [ -n "$record" ] || { fail "no result record"; return; }
+    outcome=$(record_field result OUTCOME)
+    [ "$outcome" = "$1" ] || fail "result record: expected OUTCOME=$1, got OUTCOME=${outcome:-<none>} ($(record_field result REASON))"
+    how=$(record_reached result cause)
+    started_how=$(record_reached started cause)
+    fact "records: /boot reached: ${how:-<not said>} (started record: ${started_how:-<not said>})"
+    [ -n "${2:-}" ] || return 0
+    local want="^($2)( |\$)"
+    [ -n "${3:-}" ] && want="^($2) ($3)\$"
+    printf '%s\n' "$how" | grep -qE "$want" \
+        || fail "result record: /boot reached as '${how:-<not said>}', expected '$2${3:+ ($3)}'"
+    printf '%s\n' "$started_how" | grep -qE "$want" \
+        || fail "started record: /boot reached as '${started_how:-<not said>}', expected '$2${3:+ ($3)}'"
+}
+
+# boothold-finalize mounted /boot itself (in its own namespace) and said so, with its own
+# MESSAGE_ID.
+E2E_MSG_MOUNTED_BY_FINALIZE=f2a78ad7909a4bca8eb2ce6d2d1c16f0
 expect_own_mount() {
     local line
-    line=$(program_log 1 boothold-finalize | grep -i 'mounted .*/boot\|/boot.*mounted' | grep -iv 'not mounted\|nothing is mounted' | head -n 1)
-    if [ -n "$line" ]; then fact "finalize: $line"; else fail "boothold-finalize did not log mounting /boot itself"; fi
+    line=$(e2e_journal "$OUT/journal" -b 1 -o short-monotonic "MESSAGE_ID=$E2E_MSG_MOUNTED_BY_FINALIZE" | head -n 1)
+    if [ -n "$line" ]; then fact "finalize: ${line#*: }"; else fail "boothold-finalize did not log mounting /boot itself (MESSAGE_ID=$E2E_MSG_MOUNTED_BY_FINALIZE)"; fi
 }
 
 # Control scenarios: boothold off, the stand-ins of ostree's own units ran.

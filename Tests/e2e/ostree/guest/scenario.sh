@@ -251,9 +251,27 @@ wait_hold_back() {   # wait_hold_back OLD_PID SECONDS: the hold active again, an
     return 1
 }
 
-# What boothold-finalize logged at the previous shutdown, and the result record's lines on /boot.
+# What boothold-finalize logged at the previous shutdown.
 previous_finalize_log() {
     journalctl -b -1 -o short-monotonic --no-pager -t boothold-finalize 2>&1 | tail -n 20
+}
+
+# reached_of RECORD PATH: how a record (result or started) says PATH was reached, with the
+# cause of an own mount: "held", "mounted-by-boothold-finalize automount-refused".
+reached_of() {
+    local f n
+    f=$( { cat "$records/$1" || cat "$records/reported/$1"; } 2>/dev/null)
+    n=$(printf '%s\n' "$f" | sed -n "s|^REQUIRED_\([0-9]*\)=$2\$|\1|p" | head -n 1)
+    [ -n "$n" ] || return 0
+    printf '%s\n' "$f" | awk -F= -v r="REACHED_$n" -v c="CAUSE_$n" \
+        '$1 == r { how = $2 } $1 == c { cause = " " $2 } END { print how cause }'
+}
+expect_reached() {   # expect_reached ERE: both records say /boot was reached so
+    local r
+    for r in started result; do
+        fact "${r}_boot_reached=$(reached_of "$r" /boot | tr ' ' ,)"
+        check "the $r record says /boot was reached: $1" grep -qE "^($1)" <<< "$(reached_of "$r" /boot)"
+    done
 }
 
 # The boot loader entries parse (the keys a BLS boot loader needs, files that exist) and the
@@ -452,6 +470,7 @@ killed/verify-held)
     expect_booted 2
     boothold_records
     expect_result succeeded no
+    expect_reached held
     previous_finalize_log
     ;;
 masked/verify-mounted|refused/verify-mounted)
@@ -459,8 +478,17 @@ masked/verify-mounted|refused/verify-mounted)
     boothold_records
     expect_result succeeded no
     previous_finalize_log
-    check "boothold-finalize mounted /boot itself at the previous shutdown" \
-        journalctl -b -1 -q --no-pager -t boothold-finalize -g '[Mm]ounted .*/boot'
+    if [ "$scenario" = refused ]; then
+        expect_reached "mounted-by-boothold-finalize automount-refused"
+    else
+        expect_reached "mounted-by-boothold-finalize"
+    fi
+    # Its own MESSAGE_ID at the shutdown, and this boot's report says it once.
+    check "boothold-finalize logged its own mount at the previous shutdown" \
+        journalctl -b -1 -q --no-pager MESSAGE_ID=f2a78ad7909a4bca8eb2ce6d2d1c16f0
+    journalctl -b -o cat --no-pager -u "boothold-report@${unit%.service}.service" 2>&1 | sed 's/^/E2E-REPORT /'
+    check "this boot's report says boothold-finalize mounted /boot" \
+        journalctl -b -q --no-pager MESSAGE_ID=00cc0f255d5d424e93de26275cb58dc9
     ;;
 powercut/verify-powercut|control-powercut/verify-powercut)
     v=$(booted_field version)

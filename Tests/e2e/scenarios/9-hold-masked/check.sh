@@ -7,4 +7,4 @@ expect_note waited_finalize active
 expect_note waited_hold inactive
 expect_finalized_once_at_shutdown
 expect_own_mount
-expect_result succeeded mounted
+expect_result succeeded mounted-by-boothold-finalize "automount-refused|not-mounted"
