@@ -7,8 +7,9 @@ note_generated ""
 fail_hold_once
 write_staged
 note started_at "$(uptime_s)"
-systemctl start "$PROFILE.service"
+start_units
 wait_pinned
+stop_keeper
 note failed_once "$([ -e /run/e2e/failed-once ] && echo yes || echo no)"
 note_states staged_
 sleep 4   # past the idle timeout
