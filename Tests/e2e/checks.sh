@@ -61,13 +61,17 @@ unit_time() { e2e_journal_time "$OUT/journal" "$1" "$2" "$3"; }
 # lets go either when systemd stops it ("Stopping", the usual case) or by itself just before:
 # the finalize command removed the staged file, and a hold that sees that only after
 # finalization ended exits on its own ("Deactivated successfully"). The earlier one counts.
+# Only entries after the power-off request count (note poweroff_at, when the scenario noted
+# it): a fault scenario stops the hold, and /boot may expire, before.
 expect_shutdown_order() {
-    local boot=${1:-1} fin hold_stopping hold_exited hold_release hold_stopped umount how
-    fin=$(unit_time "$boot" "$E2E_MSG_STOPPED" e2e-finalize.service)
-    hold_stopping=$(unit_time "$boot" "$E2E_MSG_STOPPING" e2e-finalize-hold.service)
-    hold_exited=$(unit_time "$boot" "$E2E_MSG_SUCCEEDED" e2e-finalize-hold.service)
-    hold_stopped=$(unit_time "$boot" "$E2E_MSG_STOPPED" e2e-finalize-hold.service)
-    umount=$(unit_time "$boot" "$E2E_MSG_STOPPING" boot.mount)
+    local boot=${1:-1} fin hold_stopping hold_exited hold_release hold_stopped umount how after
+    after=$(note_value poweroff_at "$boot")
+    after=${after:-0}
+    fin=$(unit_time_after "$boot" "$E2E_MSG_STOPPED" e2e-finalize.service "$after")
+    hold_stopping=$(unit_time_after "$boot" "$E2E_MSG_STOPPING" e2e-finalize-hold.service "$after")
+    hold_exited=$(unit_time_after "$boot" "$E2E_MSG_SUCCEEDED" e2e-finalize-hold.service "$after")
+    hold_stopped=$(unit_time_after "$boot" "$E2E_MSG_STOPPED" e2e-finalize-hold.service "$after")
+    umount=$(unit_time_after "$boot" "$E2E_MSG_STOPPING" boot.mount "$after")
     hold_release=$(printf '%s\n' "$hold_stopping" "$hold_exited" | awk 'NF && (m == "" || $1 < m) { m = $1 } END { print m }')
     how=stopped; [ "$hold_release" = "$hold_stopping" ] || how="exited by itself"
     if [ -z "$fin" ] || [ -z "$hold_release" ] || [ -z "$hold_stopped" ] || [ -z "$umount" ]; then

@@ -16,7 +16,7 @@ E2E_MSG_STARTED=39f53479d3a045ac8e11786248231fbf
 E2E_MSG_STOPPING=de5b426a63be47a7b6ac3eaac82e2f6f
 E2E_MSG_STOPPED=9d1aaa27d60140bd96365438aad20286
 E2E_MSG_SUCCEEDED=7ad2d189f7e94e70a38c781354912448
-E2E_MSG_FAILED=ae8f7b866b0347b9af31fe1c80b127c0   # "Failed with result …"
+E2E_MSG_FAILED=d9b373ed55a64feb8242e02dbe79a49c   # "Failed with result …"
 
 e2e_disk_raw() { qemu-img convert -q -O raw "$1" "$2"; }
 

@@ -140,7 +140,6 @@ fail_hold_once() {
 stage_at_poweroff() {
     mkdir -p /run/e2e
     cat > /run/e2e/at-poweroff <<SCRIPT
-#!/bin/bash
 # The shutdown stops the driver's unit at once: outlive its SIGTERM to report the times.
 trap '' TERM
 read -r t0 _ < /proc/uptime
@@ -150,7 +149,6 @@ read -r t1 _ < /proc/uptime
 echo "E2E-NOTE staged_at=\$t0"
 echo "E2E-NOTE poweroff_requested_at=\$t1"
 SCRIPT
-    chmod 0755 /run/e2e/at-poweroff
 }
 
 # Something touches /boot once, as an updater writing its files there does (ostree's deploy);
