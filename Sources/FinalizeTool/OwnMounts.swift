@@ -25,6 +25,7 @@ final class OwnMounts {
 
     /// Makes the mount `plan` describes; the reached path, or why it could not be made.
     func mount(_ plan: FallbackMount, until deadline: Deadline, inbox: SignalInbox) -> Result<ReachedPath, MountRefusal> {
+        let start = MonotonicInstant.now()
         if !namespaceEntered {
             do {
                 try OwnMountNamespace.enter()
@@ -69,6 +70,8 @@ final class OwnMounts {
             JournalField("BOOTHOLD_FSTYPE", type),
             JournalField("BOOTHOLD_OPTIONS", plan.options),
             JournalField("BOOTHOLD_CAUSE", plan.cause.rawValue),
+            // From the decision to mount to the mount checked: what the fallback itself costs.
+            JournalField("BOOTHOLD_MOUNT_USEC", String(MonotonicInstant.now().since(start).microseconds)),
         ])
         return .success(plan.reached(type: type))
     }
@@ -104,6 +107,8 @@ final class OwnMounts {
     private func release(_ path: String) {
         guard let index = mounted.lastIndex(where: { $0.path == path }) else { return }
         let what = mounted.remove(at: index).what
+        let start = MonotonicInstant.now()
+        defer { log.debug("releasing \(path) took \(MonotonicInstant.now().since(start))") }
         var synced = true
         do {
             try OwnMountNamespace.sync(path)
