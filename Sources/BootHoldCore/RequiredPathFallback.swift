@@ -20,7 +20,8 @@ public enum RequiredPathFinding: Sendable, Equatable {
     /// A file system other than autofs is mounted there. `openTriggered`: before the open the
     /// path was an autofs mount point with nothing on it, so the open mounted it.
     case mounted(openTriggered: Bool)
-    /// Still autofs after the open: the automount mounted nothing (its daemon is gone).
+    /// Still autofs after the open, or ENOENT from an autofs mount point: the automount
+    /// mounted nothing (its daemon is gone).
     case automountEmpty
     /// The automount answered EHOSTDOWN ("Suppressing automount request since unit stop is
     /// scheduled", systemd#22528).
@@ -56,7 +57,7 @@ public enum RequiredPathFinding: Sendable, Equatable {
         switch self {
         case .automountRefused: return (.automountRefused, "systemd refused the automount (shutdown has begun)")
         case .noAnswer(let bound, _): return (.automountNoAnswer, "its automount did not answer within \(bound)")
-        case .automountEmpty: return (.automountEmpty, "its automount mounted nothing")
+        case .automountEmpty: return (.automountEmpty, "nobody serves its automount any more")
         case .notMountPoint: return (.notMounted, "no automount is left on it (a plain directory)")
         case .mounted, .problem: return nil
         }
@@ -338,7 +339,7 @@ extension MountInfoText {
         var result: [MountOnPath] = []
         for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
             let fields = line.split(separator: " ", omittingEmptySubsequences: false)
-            guard fields.count >= 7, decodeOctal(fields[4]) == path,
+            guard fields.count >= 7, MountPath.same(decodeOctal(fields[4]), path),
                   let separator = fields.firstIndex(of: "-"), separator + 2 < fields.count
             else { continue }
             let numbers = fields[2].split(separator: ":")
