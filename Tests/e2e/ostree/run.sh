@@ -289,12 +289,14 @@ run_scenario() {   # run_scenario NAME RUN-INDEX
                 local kill back
                 kill=$(line_of "$run/serial-1.log" 'E2E: killing the hold')
                 back=$(line_of "$run/serial-1.log" 'Started ostree-finalize-staged-hold\.service' "$kill")
-                [ "$kill" != 0 ] && [ "$back" != 0 ] || problems+=("the hold was not started again after the kill") ;;
+                [ "$kill" != 0 ] && [ "$back" != 0 ] || problems+=("the hold was not started again after the kill")
+                notes+=("killed at $(sed -n "${kill}s/^\[ *\([0-9.]*\)\].*/\1/p" "$run/serial-1.log") s, started again at $(sed -n "${back}s/^\[ *\([0-9.]*\)\].*/\1/p" "$run/serial-1.log") s") ;;
             masked|refused)
                 order=$(shutdown_order "$run/serial-1.log" mounted)
                 [ "$order" = ok ] || problems+=("shutdown 1: $order")
                 [ "$(line_of "$run/serial-1.log" 'boothold-finalize\[[0-9]+\]: .*[Mm]ounted .*/boot')" != 0 ] ||
                     problems+=("boothold-finalize did not log mounting /boot itself")
+                notes+=("$(grep -a -h -o 'E2E-FACT own_mount_usec=[0-9]*' "$run/serial-2.log" | sed 's/E2E-FACT //')")
                 if [ "$name" = refused ]; then
                     [ "$(line_of "$run/serial-1.log" 'boothold-finalize\[[0-9]+\]: .*(refused|EHOSTDOWN)')" != 0 ] ||
                         problems+=("boothold-finalize did not log that systemd refused the automount")

@@ -486,6 +486,8 @@ masked/verify-mounted|refused/verify-mounted)
     # Its own MESSAGE_ID at the shutdown, and this boot's report says it once.
     check "boothold-finalize logged its own mount at the previous shutdown" \
         journalctl -b -1 -q --no-pager MESSAGE_ID=f2a78ad7909a4bca8eb2ce6d2d1c16f0
+    fact "own_mount_usec=$(journalctl -b -1 -o verbose --no-pager MESSAGE_ID=f2a78ad7909a4bca8eb2ce6d2d1c16f0 2>/dev/null \
+        | sed -n 's/^ *BOOTHOLD_MOUNT_USEC=//p' | head -n 1)"
     journalctl -b -o cat --no-pager -u "boothold-report@${unit%.service}.service" 2>&1 | sed 's/^/E2E-REPORT /'
     check "this boot's report says boothold-finalize mounted /boot" \
         journalctl -b -q --no-pager MESSAGE_ID=00cc0f255d5d424e93de26275cb58dc9
