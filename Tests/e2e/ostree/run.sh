@@ -289,8 +289,11 @@ run_scenario() {   # run_scenario NAME RUN-INDEX
                 local kill back
                 kill=$(line_of "$run/serial-1.log" 'E2E: killing the hold')
                 back=$(line_of "$run/serial-1.log" 'Started ostree-finalize-staged-hold\.service' "$kill")
-                [ "$kill" != 0 ] && [ "$back" != 0 ] || problems+=("the hold was not started again after the kill")
-                notes+=("killed at $(sed -n "${kill}s/^\[ *\([0-9.]*\)\].*/\1/p" "$run/serial-1.log") s, started again at $(sed -n "${back}s/^\[ *\([0-9.]*\)\].*/\1/p" "$run/serial-1.log") s") ;;
+                if [ "$kill" = 0 ] || [ "$back" = 0 ]; then
+                    problems+=("the hold was not started again after the kill")
+                else
+                    notes+=("killed at $(sed -n "${kill}s/^\[ *\([0-9.]*\)\].*/\1/p" "$run/serial-1.log") s, started again at $(sed -n "${back}s/^\[ *\([0-9.]*\)\].*/\1/p" "$run/serial-1.log") s")
+                fi ;;
             masked|refused)
                 order=$(shutdown_order "$run/serial-1.log" mounted)
                 [ "$order" = ok ] || problems+=("shutdown 1: $order")
