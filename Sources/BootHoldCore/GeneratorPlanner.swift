@@ -54,6 +54,11 @@ public enum GeneratorPlanner {
             return output
         }
 
+        // Which systemd runs the generators decides which gpt-auto rules apply.
+        let version = GptAutoRules.summary(of: snapshot.systemd)
+        output.facts.append(version)
+        log(.debug, version + ".")
+
         let override = holdOverride(commandLine, log: log)
         let prediction = AutomountPrediction(snapshot: snapshot, commandLine: commandLine)
         for profile in configuration.profiles {

@@ -102,13 +102,16 @@ public struct MachineSnapshot: Sendable, Equatable {
     /// Where `boothold-report@.service` was found in the system unit path (without the root
     /// prefix), if anywhere; the generator links it per profile.
     public var reportTemplate: String?
+    /// Which systemd runs the generators (its gpt-auto rules differ by version).
+    public var systemd: SystemdVersion
 
     public init(
         kernelCommandLine: Reading<String>, inInitrd: Bool, inContainer: Bool,
         mounts: Reading<[MountEntry]>, fstabPath: String, fstab: Reading<[FstabEntry]>,
         loaderDevicePartUUID: Reading<Bool>, automountUnits: [String: Reading<UnitFileState>],
         mountPoints: [String: Reading<MountPointState>], configuration: [ConfigurationFile],
-        reportTemplate: String?, efiBoot: Reading<Bool> = .value(true)
+        reportTemplate: String?, efiBoot: Reading<Bool> = .value(true),
+        systemd: SystemdVersion = .unknown("not examined")
     ) {
         self.kernelCommandLine = kernelCommandLine
         self.inInitrd = inInitrd
@@ -122,5 +125,6 @@ public struct MachineSnapshot: Sendable, Equatable {
         self.configuration = configuration
         self.reportTemplate = reportTemplate
         self.efiBoot = efiBoot
+        self.systemd = systemd
     }
 }

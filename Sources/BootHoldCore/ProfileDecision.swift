@@ -10,12 +10,12 @@ public indirect enum AutomountEvidence: Sendable, Equatable {
     case automountUnitMasked(unit: String, unitPath: String)
     /// Rule 3: an fstab line (or a `systemd.mount-extra=` item) with `option`.
     case fstabAutomount(source: String, option: String)
-    /// Rule 4: systemd-gpt-auto-generator will automount the EFI System Partition here.
-    case gptAutoESP
-    /// Rule 4 on a machine not booted through EFI: gpt-auto skips the loader variable check
-    /// there and mounts an ESP it finds on the root disk, which the generator cannot see
-    /// without probing the disk; counted as an automount.
-    case gptAutoWithoutEFI
+    /// Rule 4: systemd-gpt-auto-generator will automount the EFI System Partition here, under
+    /// the rules of the systemd version found (or of any version, when it is unknown). On a
+    /// machine not booted through EFI gpt-auto skips the loader variable check and mounts an
+    /// ESP it finds on the root disk, which the generator cannot see without probing the disk;
+    /// that counts as an automount too.
+    case gptAuto(GptAutoFinding)
     /// The path itself is no automount point, but `ancestor` (a mount point above it) is:
     /// reaching the path goes through that automount, and holding the path keeps it busy.
     case beneath(ancestor: String, AutomountEvidence)
@@ -28,7 +28,7 @@ public indirect enum AutomountEvidence: Sendable, Equatable {
     /// Whether this evidence makes the path count as an automount.
     public var needsHold: Bool {
         switch self {
-        case .autofsMounted, .automountUnitEnabled, .fstabAutomount, .gptAutoESP, .gptAutoWithoutEFI, .unreadable: true
+        case .autofsMounted, .automountUnitEnabled, .fstabAutomount, .gptAuto, .unreadable: true
         case .automountUnitMasked, .none: false
         case .beneath(_, let evidence): evidence.needsHold
         }
@@ -45,10 +45,8 @@ public indirect enum AutomountEvidence: Sendable, Equatable {
             "\(unit) is masked (\(unitPath)), so there is no automount at all"
         case .fstabAutomount(let source, let option):
             "\(source) \(option)"
-        case .gptAutoESP:
-            "systemd-gpt-auto-generator will automount the ESP (LoaderDevicePartUUID set, no fstab entry at or under /boot or /efi)"
-        case .gptAutoWithoutEFI:
-            "not an EFI boot: systemd-gpt-auto-generator may automount an ESP of the root disk here (no fstab entry at or under /boot or /efi), treated as an automount"
+        case .gptAuto(let finding):
+            finding.reason
         case .beneath(let ancestor, let evidence):
             "reached through \(ancestor): \(evidence.reason)"
         case .unreadable(let input, let reason):

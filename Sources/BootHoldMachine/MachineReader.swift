@@ -54,7 +54,8 @@ public struct MachineReader {
             mountPoints: mountPointStates,
             configuration: configuration,
             reportTemplate: units.location(of: "boothold-report@.service"),
-            efiBoot: readEFIBoot())
+            efiBoot: readEFIBoot(),
+            systemd: SystemdVersionProbe(root: root).read())
         return MachineReading(snapshot: snapshot, diagnostics: diagnostics)
     }
 

@@ -18,6 +18,7 @@ struct Machine {
     var mountPoints: [String: Reading<MountPointState>] = [:]
     var configuration: [ConfigurationFile] = [ConfigurationFile(path: "/usr/lib/boothold/boothold.conf", contents: Array(ostreeProfile.utf8))]
     var reportTemplate: String? = nil
+    var systemd: SystemdVersion = .unknown("not examined")
 
     static let ostreeProfile = """
         [ostree-finalize-staged]
@@ -52,13 +53,18 @@ struct Machine {
             kernelCommandLine: .value(commandLine), inInitrd: inInitrd, inContainer: inContainer,
             mounts: mounts, fstabPath: "/etc/fstab", fstab: fstab, loaderDevicePartUUID: loader,
             automountUnits: units, mountPoints: points, configuration: configuration,
-            reportTemplate: reportTemplate)
+            reportTemplate: reportTemplate, systemd: systemd)
     }
 
     func plan() -> GeneratorOutput {
         GeneratorPlanner.plan(snapshot, libexecDirectory: "/usr/libexec/boothold")
     }
 }
+
+let systemd252 = SystemdVersion(major: 252, evidence: "PID 1 maps /usr/lib/x86_64-linux-gnu/systemd/libsystemd-shared-252.so (/proc/1/maps)")
+let systemd255 = SystemdVersion(major: 255, evidence: "PID 1 maps /usr/lib/x86_64-linux-gnu/systemd/libsystemd-shared-255.so (/proc/1/maps)")
+let systemd256 = SystemdVersion(major: 256, evidence: "PID 1 maps /usr/lib64/systemd/libsystemd-shared-256.11-1.fc41.so (/proc/1/maps)")
+let systemd257 = SystemdVersion(major: 257, evidence: "PID 1 maps /usr/lib/x86_64-linux-gnu/systemd/libsystemd-shared-257.so (/proc/1/maps)")
 
 extension GeneratorOutput {
     func file(_ name: String) -> String? { files.first(where: { $0.relativePath == name })?.contents }
