@@ -189,7 +189,9 @@ extension GptAutoRules {
         {
             return .none("fstab has \(Display.escaped(entry.shown))")
         }
-        let fstabCheck = hasPrefixGate ? "no fstab entry at or under /boot or /efi" : "no fstab entry at \(path)"
+        var fstabCheck = hasPrefixGate ? "no fstab entry at or under /boot or /efi" : "no fstab entry at \(path)"
+        // (With no version known, the newest rules keep the text units had before.)
+        if !machine.fstabEnabled, honoursFstabNo, machine.version != nil { fstabCheck = "fstab not read (fstab=no)" }
 
         // Where the ESP goes (no XBOOTLDR partition: the generator does not read partition
         // tables, see DESIGN.md "Versions").
@@ -229,19 +231,24 @@ extension GptAutoRules {
                     }
                 }
             }
-            if bootRefused == nil {
+            if let refused = bootRefused {
+                var efiRefused: String? = fstabHas("/efi") ? "fstab has /efi" : nil
+                if efiRefused == nil {
+                    switch machine.occupancy("/efi") {
+                    case .unknown(let input, let reason): return .unreadable(input: input, reason: reason)
+                    case .busy(let why): efiRefused = why
+                    case .free: break
+                    }
+                }
+                if let efiRefused {
+                    return .none(path == "/boot" ? "\(refused), and \(efiRefused)" : "\(efiRefused), and \(refused)")
+                }
+                if path == "/boot" { return .none("\(refused), so the ESP goes to /efi") }
+                chosen = "/efi"
+                placement = "\(refused), so the ESP goes to /efi"
+            } else {
                 chosen = "/boot"
                 if case .free(let why) = machine.occupancy("/boot") { placement = why }
-            } else {
-                if path == "/boot" { return .none(bootRefused!) }
-                if fstabHas("/efi") { return .none("fstab has /efi") }
-                switch machine.occupancy("/efi") {
-                case .unknown(let input, let reason): return .unreadable(input: input, reason: reason)
-                case .busy(let why): return .none(why)
-                case .free: break
-                }
-                chosen = "/efi"
-                placement = "\(bootRefused!), so the ESP goes to /efi"
             }
             guard chosen == path else { return .none("the ESP goes to /boot, which exists and is free") }
         case .v257:

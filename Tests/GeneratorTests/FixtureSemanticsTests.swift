@@ -46,6 +46,18 @@ struct FixtureSemantics: CustomStringConvertible, Sendable {
             "vendor-ab-switch": .paired(reason: "/efi will be an automount"),
         ]),
         .init(fixture: "hostile-paths", profiles: ["hostile-x2d": .paired(reason: "/srv/with space will be an automount")]),
+        // The same machine under 252 and 257 (and 255): where gpt-auto's rules differ.
+        .init(fixture: "gpt-auto-efi-directory-252", profiles: [ostree: .plain(reason: "no path will be an automount")]),
+        .init(fixture: "gpt-auto-efi-directory-257", profiles: [ostree: .paired(reason: "systemd-gpt-auto-generator of systemd 257")]),
+        .init(fixture: "gpt-auto-boot-missing-252", profiles: [ostree: .plain(reason: "no path will be an automount")]),
+        .init(fixture: "gpt-auto-boot-missing-255", profiles: [ostree: .plain(reason: "no path will be an automount")]),
+        .init(fixture: "gpt-auto-boot-missing-257", profiles: [ostree: .paired(reason: "systemd-gpt-auto-generator of systemd 257")]),
+        .init(fixture: "gpt-auto-fstab-under-boot-252", profiles: [ostree: .paired(reason: "systemd-gpt-auto-generator of systemd 252")]),
+        .init(fixture: "gpt-auto-fstab-under-boot-257", profiles: [ostree: .plain(reason: "no path will be an automount")]),
+        .init(fixture: "gpt-auto-fstab-disabled-252", profiles: [ostree: .plain(reason: "no path will be an automount")]),
+        .init(fixture: "gpt-auto-fstab-disabled-257", profiles: [ostree: .paired(reason: "fstab not read (fstab=no)")]),
+        .init(fixture: "mount-extra-boot-252", profiles: [ostree: .plain(reason: "no path will be an automount")]),
+        .init(fixture: "mount-extra-boot-257", profiles: [ostree: .paired(reason: "systemd.mount-extra= x-systemd.automount")]),
         .init(fixture: "unreadable-inputs", profiles: [ostree: .paired(reason: "cannot read /proc/self/mountinfo")],
               logs: "99-gone.conf"),
     ]
