@@ -104,6 +104,9 @@ public struct MachineSnapshot: Sendable, Equatable {
     public var reportTemplate: String?
     /// Which systemd runs the generators (its gpt-auto rules differ by version).
     public var systemd: SystemdVersion
+    /// The drop-ins that will attach to the units the profiles may write (`NAME.service`,
+    /// `NAME-hold.service`), each unit's in the order they apply; masked ones left out.
+    public var unitDropIns: [UnitDropIn]
 
     public init(
         kernelCommandLine: Reading<String>, inInitrd: Bool, inContainer: Bool,
@@ -111,7 +114,7 @@ public struct MachineSnapshot: Sendable, Equatable {
         loaderDevicePartUUID: Reading<Bool>, automountUnits: [String: Reading<UnitFileState>],
         mountPoints: [String: Reading<MountPointState>], configuration: [ConfigurationFile],
         reportTemplate: String?, efiBoot: Reading<Bool> = .value(true),
-        systemd: SystemdVersion = .unknown("not examined")
+        systemd: SystemdVersion = .unknown("not examined"), unitDropIns: [UnitDropIn] = []
     ) {
         self.kernelCommandLine = kernelCommandLine
         self.inInitrd = inInitrd
@@ -126,5 +129,6 @@ public struct MachineSnapshot: Sendable, Equatable {
         self.reportTemplate = reportTemplate
         self.efiBoot = efiBoot
         self.systemd = systemd
+        self.unitDropIns = unitDropIns
     }
 }

@@ -61,15 +61,25 @@ public indirect enum AutomountEvidence: Sendable, Equatable {
 public struct PathDecision: Sendable, Equatable {
     public var path: String
     public var evidence: AutomountEvidence
-    public init(path: String, evidence: AutomountEvidence) {
+    /// Not a `Paths=` entry but a mount a drop-in makes the unit require, and which setting
+    /// does (`RequiresMountsFor= in FILE:LINE`). Held too when it will be an automount.
+    public var requiredBy: String?
+    public init(path: String, evidence: AutomountEvidence, requiredBy: String? = nil) {
         self.path = path
         self.evidence = evidence
+        self.requiredBy = requiredBy
     }
 
     /// `/boot: will be an automount: fstab x-systemd.automount (/etc/fstab)`.
     public var summary: String {
         let verdict = evidence.needsHold ? "will be an automount" : "no automount"
-        return "\(Display.escaped(path)): \(verdict): \(Display.escaped(evidence.reason))"
+        return "\(shownPath): \(verdict): \(Display.escaped(evidence.reason))"
+    }
+
+    /// `/boot/efi (RequiresMountsFor= in FILE:LINE)` for a drop-in's mount, else the path.
+    var shownPath: String {
+        guard let requiredBy else { return Display.escaped(path) }
+        return "\(Display.escaped(path)) (\(Display.escaped(requiredBy)))"
     }
 }
 
@@ -90,11 +100,21 @@ public struct ProfileDecision: Sendable, Equatable {
     /// Why the decision was taken (e.g. "Hold=yes", "/boot will be an automount (…)").
     public var reason: String
     public var paths: [PathDecision]
-    public init(name: String, decision: HoldDecision, reason: String, paths: [PathDecision]) {
+    /// What the drop-ins attached to the units do that matters for finalization, one line
+    /// each, for the unit headers and `--explain` (warnings are logged too).
+    public var dropInNotes: [String]
+    public init(name: String, decision: HoldDecision, reason: String, paths: [PathDecision], dropInNotes: [String] = []) {
         self.name = name
         self.decision = decision
         self.reason = reason
         self.paths = paths
+        self.dropInNotes = dropInNotes
+    }
+
+    /// The paths the hold keeps mounted: every `Paths=` entry, and every mount a drop-in
+    /// requires that will be an automount (so that its expiry cannot stop the unit early).
+    public var heldPaths: [String] {
+        paths.filter { $0.requiredBy == nil || $0.evidence.needsHold }.map(\.path)
     }
 
     /// `paired with NAME-hold.service: …`, `plain (no hold): …`, `skipped: …`.

@@ -9,9 +9,11 @@ struct ProfileUnits {
     var holdName: String { profile.name + "-hold.service" }
     var pathName: String { profile.name + ".path" }
 
-    /// The comment lines every file of the profile starts with: one per path, then the decision.
+    /// The comment lines every file of the profile starts with: one per path, then the decision,
+    /// then what the drop-ins attached to the units do.
     private var header: [String] {
         decision.paths.map(\.summary) + ["Decision: " + Display.escaped(decision.summary)]
+            + decision.dropInNotes.map { "Drop-in: " + Display.escaped($0) }
     }
 
     /// `[Unit]` lines every unit of the profile shares.
@@ -111,7 +113,7 @@ struct ProfileUnits {
             .setting("NotifyAccess", .word("main")),
             .comment("'+': no sandboxing and no private mount namespace; autofs only counts"),
             .comment("openers in the root namespace as busy (https://github.com/ostreedev/ostree/issues/2543)."),
-            .setting("ExecStart", .command([libexecDirectory + "/boothold-hold", "--release-when-gone", profile.staged] + profile.paths, prefix: "+")),
+            .setting("ExecStart", .command([libexecDirectory + "/boothold-hold", "--release-when-gone", profile.staged] + decision.heldPaths, prefix: "+")),
         ]
         return UnitFile(header: header, sections: [UnitSection("Unit", unit), UnitSection("Service", service)])
     }
@@ -129,7 +131,7 @@ struct ProfileUnits {
     private var mountDependency: UnitLine {
         guard isPaired else { return .setting("RequiresMountsFor", .pathList(profile.paths)) }
         var mountUnits: [String] = []
-        for path in profile.paths {
+        for path in decision.heldPaths {
             for point in [path] + MountPath.ancestors(of: path) {
                 guard let name = UnitName.fromPath(point, suffix: ".mount"), !mountUnits.contains(name) else { continue }
                 mountUnits.append(name)

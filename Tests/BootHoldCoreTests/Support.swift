@@ -19,6 +19,7 @@ struct Machine {
     var configuration: [ConfigurationFile] = [ConfigurationFile(path: "/usr/lib/boothold/boothold.conf", contents: Array(ostreeProfile.utf8))]
     var reportTemplate: String? = nil
     var systemd: SystemdVersion = .unknown("not examined")
+    var unitDropIns: [UnitDropIn] = []
 
     static let ostreeProfile = """
         [ostree-finalize-staged]
@@ -44,7 +45,8 @@ struct Machine {
         let profiles = ProfileConfiguration.parse(configuration).profiles
         var units = self.units
         var points = self.mountPoints
-        for path in GeneratorPlanner.pathsToProbe(profiles) {
+        let extra = profiles.flatMap { DropInReview.requiredMounts(of: $0, dropIns: unitDropIns).mounts.map(\.path) }
+        for path in GeneratorPlanner.pathsToProbe(profiles, extra: extra) {
             let unit = UnitName.fromPath(path, suffix: ".automount")!
             if units[unit] == nil { units[unit] = .value(UnitFileState(definition: .absent, pulledInBy: [])) }
             if points[path] == nil { points[path] = .value(.nonEmptyDirectory) }
@@ -53,7 +55,7 @@ struct Machine {
             kernelCommandLine: .value(commandLine), inInitrd: inInitrd, inContainer: inContainer,
             mounts: mounts, fstabPath: "/etc/fstab", fstab: fstab, loaderDevicePartUUID: loader,
             automountUnits: units, mountPoints: points, configuration: configuration,
-            reportTemplate: reportTemplate, systemd: systemd)
+            reportTemplate: reportTemplate, systemd: systemd, unitDropIns: unitDropIns)
     }
 
     func plan() -> GeneratorOutput {

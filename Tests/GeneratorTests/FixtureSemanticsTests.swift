@@ -58,6 +58,11 @@ struct FixtureSemantics: CustomStringConvertible, Sendable {
         .init(fixture: "gpt-auto-fstab-disabled-257", profiles: [ostree: .paired(reason: "fstab not read (fstab=no)")]),
         .init(fixture: "mount-extra-boot-252", profiles: [ostree: .plain(reason: "no path will be an automount")]),
         .init(fixture: "mount-extra-boot-257", profiles: [ostree: .paired(reason: "systemd.mount-extra= x-systemd.automount")]),
+        // Drop-ins attached to the finalize unit (reference/modern-stack.md §1.6).
+        .init(fixture: "dropin-requires-boot-efi-automount", profiles: [ostree: .paired(reason: "/boot/efi (RequiresMountsFor= in /usr/lib/systemd/system/ostree-finalize-staged.service.d/10-armada-bootimg.conf:3) will be an automount")]),
+        .init(fixture: "dropin-execstop-reset", profiles: [ostree: .paired(reason: "resets ExecStop=, which drops boothold-finalize")],
+              logs: "boothold-generator: ostree-finalize-staged.service: /etc/systemd/system/ostree-finalize-staged.service.d/10-kyth-boot-rw.conf:3 resets ExecStop=, which drops boothold-finalize"),
+        .init(fixture: "dropin-execstoppost-esp", profiles: [ostree: .paired(reason: "adds ExecStopPost=/usr/bin/bash /usr/sbin/rpi-bls-sync.sh, which runs after the ExecStop= commands")]),
         .init(fixture: "unreadable-inputs", profiles: [ostree: .paired(reason: "cannot read /proc/self/mountinfo")],
               logs: "99-gone.conf"),
     ]
