@@ -19,6 +19,9 @@ stage "fuzz smoke" fuzz/smoke.sh
 # needs release executables: .build/release/boothold).
 stage "release build" ./meson-install.sh --build-only
 stage install Tests/install/run.sh
+# systemd 257's verify (Debian trixie, debootstrapped once and cached) over every golden
+# fixture's expected tree, with the release build installed where the units name it.
+stage "verify 257" Tests/verify-257.sh
 stage "generator static link" Tests/generator-static-link.sh
 # Real boots of a Debian guest under QEMU (needs root; see README "End-to-end tests").
 stage e2e Tests/e2e/run.sh
