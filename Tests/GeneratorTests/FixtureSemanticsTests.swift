@@ -78,11 +78,21 @@ struct FixtureSemantics: CustomStringConvertible, Sendable {
                 #expect(hold != nil, "\(name)-hold.service missing")
                 #expect(finalize.contains("\nWants=\(name)-hold.service\n"))
                 #expect(finalize.contains("\nAfter=\(name)-hold.service\n"))
+                // systemd starts a hold that died again while the finalize unit is active.
+                #expect(finalize.contains("\nUpholds=\(name)-hold.service\n"))
+                if case .file(let holdUnit)? = hold {
+                    #expect(holdUnit.contains("\nExecStopPost=+\"/usr/libexec/boothold/boothold-hold\" \"--after-stop\" "))
+                    #expect(holdUnit.contains("\nStartLimitBurst="))
+                }
+                // Path-triggered: also started at boot, so its ExecStop= always runs.
+                let startedAtBoot = tree["basic.target.wants/\(name).service"]
+                #expect(startedAtBoot == (tree["\(name).path"] != nil ? .link("../\(name).service") : nil))
                 #expect(decision.contains("paired"), "\(decision)")
                 #expect(finalize.contains(reason), "reason '\(reason)' not in:\n\(finalize)")
             case .plain(let reason):
                 #expect(hold == nil, "\(name)-hold.service written")
                 #expect(!finalize.contains("-hold.service\n"))
+                #expect(tree["basic.target.wants/\(name).service"] == nil)
                 #expect(decision.contains("plain"), "\(decision)")
                 #expect(finalize.contains(reason), "reason '\(reason)' not in:\n\(finalize)")
             }
