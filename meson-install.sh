@@ -7,7 +7,7 @@
 #   $libexecdir/boothold/boothold-generator    the executable (all three tools, 0755)
 #   $libexecdir/boothold/boothold-{hold,finalize}  relative symlinks to it
 #   $generatordir/boothold-generator           symlink to the real one (absolute, no DESTDIR)
-#   $prefix/lib/boothold/boothold.conf         shipped profiles (0644), boothold.conf.d/ (empty)
+#   $prefix/lib/boothold/boothold.conf         shipped profiles (0644), boothold.conf.d/ (drop-ins)
 #   $prefix/lib/boothold/install-manifest      what this script installed, for --uninstall
 #   $unitdir/*                                 units/ (from *.in with @placeholders@ filled)
 #   $mandir/man5, $mandir/man8                 man/*.scd rendered with scdoc
@@ -265,9 +265,14 @@ install_link boothold-generator "$pkglibexecdir/boothold-hold"
 install_link boothold-generator "$pkglibexecdir/boothold-finalize"
 install_link "$pkglibexecdir/boothold-generator" "$generatordir/boothold-generator"
 
-# Shipped profiles, and the vendor drop-in directory packages add to.
+# Shipped profiles, and the vendor drop-in directory packages add to (with boothold's own
+# drop-ins for updaters other than ostree, each maskable by name from /etc).
 install_file 0644 "$source_dir/generator/boothold.conf" "$confdir/boothold.conf"
 make_dir "$confdir/boothold.conf.d"
+for dropin in "$source_dir"/generator/boothold.conf.d/*.conf; do
+    [ -f "$dropin" ] || continue
+    install_file 0644 "$dropin" "$confdir/boothold.conf.d/${dropin##*/}"
+done
 
 # Static units: *.in get their @placeholders@ filled; a placeholder left over is an error.
 for unit in "$source_dir"/units/*; do

@@ -24,6 +24,7 @@ public enum ProfileConfiguration {
         case staged = "Staged", finalize = "Finalize", paths = "Paths", hold = "Hold"
         case condition = "Condition", trigger = "Trigger", timeout = "TimeoutSec"
         case lockFile = "LockFile", description = "Description"
+        case kernelCommandLine = "ConditionKernelCommandLine", stagedRemoved = "StagedRemoved"
     }
 
     /// What the files said about one section, before validation.

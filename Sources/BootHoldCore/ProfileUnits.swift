@@ -21,7 +21,10 @@ struct ProfileUnits {
             .setting("Documentation", .word("man:boothold-generator(8)")),
         ]
         if let source = profile.sources.first { lines.append(.setting("SourcePath", .path(source))) }
-        if let condition = profile.condition { lines.append(.setting("ConditionPathExists", .path(condition))) }
+        if let condition = profile.condition { lines.append(.setting("ConditionPathExists", .path(condition.value))) }
+        if let condition = profile.kernelCommandLine {
+            lines.append(.setting("ConditionKernelCommandLine", .text(condition.value)))
+        }
         return lines
     }
 
@@ -98,6 +101,7 @@ struct ProfileUnits {
         var finalize: [String] = [libexecDirectory + "/boothold-finalize", "--name", profile.name, "--staged", profile.staged]
         for path in profile.paths { finalize += ["--require", path] }
         if let lock = profile.lockFile { finalize += ["--lock", lock] }
+        if profile.stagedAfterFinalization == .kept { finalize += ["--staged-kept"] }
         finalize += ["--timeout", ProfileUnits.commandDeadline(profile.timeout).description, "--"]
         finalize += profile.finalize
         let service: [UnitLine] = [

@@ -18,6 +18,7 @@ struct FixtureSemantics: CustomStringConvertible, Sendable {
     var description: String { fixture }
 
     static let ostree = "ostree-finalize-staged"
+    static let bootc = "bootc-finalize-staged"
 
     static let all: [FixtureSemantics] = [
         .init(fixture: "plain-ext4-boot", profiles: [ostree: .plain(reason: "no path will be an automount")]),
@@ -46,12 +47,44 @@ struct FixtureSemantics: CustomStringConvertible, Sendable {
             "vendor-ab-switch": .paired(reason: "/efi will be an automount"),
         ]),
         .init(fixture: "hostile-paths", profiles: ["hostile-x2d": .paired(reason: "/srv/with space will be an automount")]),
+        .init(fixture: "bootc-composefs-esp-automount", profiles: [
+            ostree: .paired(reason: "systemd-gpt-auto-generator"),
+            bootc: .paired(reason: "systemd-gpt-auto-generator"),
+        ]),
+        .init(fixture: "bootc-drop-in-masked", profiles: [ostree: .plain(reason: "no path will be an automount")]),
         .init(fixture: "unreadable-inputs", profiles: [ostree: .paired(reason: "cannot read /proc/self/mountinfo")],
               logs: "99-gone.conf"),
     ]
 }
 
 @Suite struct FixtureSemanticsTests {
+    /// The shipped bootc drop-in: every unit of the profile carries its conditions (systemd
+    /// decides at run time, so on an ostree-booted machine the units stay inactive), and
+    /// boothold-finalize is told that bootc leaves its staged file in place. An administrator's
+    /// /dev/null link of the same name removes the profile.
+    @Test func bootcProfileIsConditionedAndKeepsItsStagedFile() throws {
+        let temporary = try TemporaryDirectory("semantics-bootc")
+        defer { temporary.remove() }
+        let (result, output) = try GoldenFixture(name: "bootc-composefs-esp-automount").generate(in: temporary)
+        #expect(result.status == 0)
+        let tree = try Tree.read(output)
+        for unit in ["bootc-finalize-staged.service", "bootc-finalize-staged-hold.service", "bootc-finalize-staged.path"] {
+            guard case .file(let text)? = tree[unit] else { Issue.record("\(unit) not written"); continue }
+            #expect(text.contains("\nConditionPathExists=!/run/ostree-booted\nConditionKernelCommandLine=composefs\n"), "\(unit)")
+        }
+        guard case .file(let finalize)? = tree["bootc-finalize-staged.service"],
+              case .file(let ostree)? = tree["ostree-finalize-staged.service"] else { Issue.record("finalize units missing"); return }
+        #expect(finalize.contains("\"--staged-kept\""))
+        #expect(!ostree.contains("--staged-kept"))
+        #expect(!ostree.contains("ConditionKernelCommandLine"))
+
+        let masked = try TemporaryDirectory("semantics-bootc-masked")
+        defer { masked.remove() }
+        let (maskedResult, maskedOutput) = try GoldenFixture(name: "bootc-drop-in-masked").generate(in: masked)
+        #expect(maskedResult.status == 0)
+        #expect(try Tree.read(maskedOutput).keys.allSatisfy { !$0.contains("bootc") })
+    }
+
     @Test func everyFixtureHasSemantics() {
         #expect(Set(GoldenFixture.all.map(\.name)) == Set(FixtureSemantics.all.map(\.fixture)))
     }

@@ -54,6 +54,9 @@ expected_tree() {
         echo "l 777 /usr/libexec/boothold/boothold-finalize -> boothold-generator"
         echo "l 777 $generatordir/boothold-generator -> /usr/libexec/boothold/boothold-generator"
         echo "f 644 /usr/lib/boothold/boothold.conf"
+        for dropin in generator/boothold.conf.d/*.conf; do
+            [ -f "$dropin" ] && echo "f 644 /usr/lib/boothold/boothold.conf.d/${dropin##*/}"
+        done
         echo "f 644 /usr/lib/boothold/install-manifest"
         for unit in units/*; do
             [ -f "$unit" ] || continue

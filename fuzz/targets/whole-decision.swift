@@ -105,7 +105,7 @@ public func fuzzWholeDecision(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CI
             fuzzCheck(description == profile.description, "\(name): Description= reads \(description), profile says \(profile.description)")
             if let condition = profile.condition {
                 let back = try SystemdUnitSyntax.path(only(finalize, "ConditionPathExists", name)).text
-                fuzzCheck(back == condition, "\(name): ConditionPathExists= reads \(back), profile says \(condition)")
+                fuzzCheck(back == condition.value, "\(name): ConditionPathExists= reads \(back), profile says \(condition.value)")
             }
             let holdName = profile.name + "-hold.service"
             let startedAtBoot = output.links.contains {
