@@ -137,8 +137,9 @@ struct ProfileUnits {
         ]
         let hold = [libexecDirectory + "/boothold-hold", "--release-when-gone", profile.staged] + profile.paths
         let service: [UnitLine] = [
-            .comment("notify: ready only once every path is open and mounted, so the finalize unit"),
-            .comment("ordered after this one never starts while /boot can still expire."),
+            .comment("notify: ready once every path is open and mounted (with nothing staged yet:"),
+            .comment("once it watches for the staged file), so the finalize unit ordered after it"),
+            .comment("never starts while a staged deployment's /boot can still expire."),
             .setting("Type", .word("notify")),
             .setting("NotifyAccess", .word("main")),
             .comment("ostree >= 2025.2 waits for this start in 'ostree admin deploy --stage':"),
