@@ -4,10 +4,11 @@ import FinalizeTool
 import GeneratorTool
 import HoldTool
 
-/// One executable for the three tools: the static Swift runtime (~6 MB) is shared instead of
-/// being linked three times. It is installed once as `boothold-generator`, with
-/// `boothold-hold` and `boothold-finalize` as links beside it, and runs the tool named by
-/// the base name of argv[0]; `boothold TOOL ARGUMENTS…` works too.
+/// One executable for the four tools: the static Swift runtime (~6 MB) is shared instead of
+/// being linked four times. It is installed once as `boothold-generator`, with
+/// `boothold-hold` and `boothold-finalize` as links beside it and `bootholdctl` in bin, and
+/// runs the tool named by the base name of argv[0]; `boothold TOOL ARGUMENTS…` works too
+/// (`boothold ctl …` for bootholdctl).
 enum Applet: String, CaseIterable {
     case generator = "boothold-generator"
     case hold = "boothold-hold"
