@@ -19,6 +19,8 @@ let package = Package(
         // libmount's header only: BootHoldMachine loads libmount.so.1 with dlopen(3), so
         // nothing links it (no pkgConfig, which would add -lmount to every executable).
         .systemLibrary(name: "CMount", providers: [.apt(["libmount-dev"])]),
+        // sd-bus's header only, for the same reason: BootHoldBus loads libsystemd.so.0.
+        .systemLibrary(name: "CSystemd", providers: [.apt(["libsystemd-dev"])]),
         // GNU/Linux-only syscalls and constants the Glibc overlay does not expose.
         .target(name: "CBootHold"),
 
@@ -32,18 +34,21 @@ let package = Package(
         // Structured journal records through libsystemd (boothold-finalize only), loaded
         // with dlopen(3): nothing links libsystemd.
         .target(name: "BootHoldJournal", dependencies: ["BootHoldSystem"]),
+        // Questions to PID 1 over D-Bus (sd-bus, libsystemd loaded with dlopen(3)).
+        .target(name: "BootHoldBus", dependencies: ["BootHoldSystem", "CSystemd"]),
 
         // Each tool's command (arguments → check the world → act) is a library, so the same code
         // serves a standalone executable and a multi-call binary.
         .target(name: "GeneratorTool", dependencies: ["BootHoldCore", "BootHoldSystem", "BootHoldMachine"]),
         .target(name: "HoldTool", dependencies: ["BootHoldCore", "BootHoldSystem"]),
         .target(name: "FinalizeTool", dependencies: ["BootHoldCore", "BootHoldSystem", "BootHoldJournal"]),
+        .target(name: "CtlTool", dependencies: ["BootHoldCore", "BootHoldSystem", "BootHoldMachine", "BootHoldBus", "GeneratorTool"]),
 
         // Thin executables: one call each.
         .executableTarget(name: "boothold-generator", dependencies: ["GeneratorTool"]),
         .executableTarget(name: "boothold-hold", dependencies: ["HoldTool"]),
         .executableTarget(name: "boothold-finalize", dependencies: ["FinalizeTool"]),
-        .executableTarget(name: "boothold", dependencies: ["GeneratorTool", "HoldTool", "FinalizeTool", "BootHoldSystem"]),
+        .executableTarget(name: "boothold", dependencies: ["GeneratorTool", "HoldTool", "FinalizeTool", "CtlTool", "BootHoldSystem"]),
 
         .testTarget(name: "BootHoldCoreTests", dependencies: ["BootHoldCore"]),
         .testTarget(name: "GeneratorTests", dependencies: ["BootHoldCore", "BootHoldSystem", "BootHoldMachine"]),

@@ -7,6 +7,7 @@
 #   $libexecdir/boothold/boothold-generator    the executable (all three tools, 0755)
 #   $libexecdir/boothold/boothold-{hold,finalize}  relative symlinks to it
 #   $generatordir/boothold-generator           symlink to the real one (absolute, no DESTDIR)
+#   $bindir/bootholdctl                        symlink to the real one (absolute, no DESTDIR)
 #   $prefix/lib/boothold/boothold.conf         shipped profiles (0644), boothold.conf.d/ (drop-ins)
 #   $prefix/lib/boothold/install-manifest      what this script installed, for --uninstall
 #   $unitdir/*                                 units/ (from *.in with @placeholders@ filled)
@@ -21,6 +22,7 @@ Build boothold (swift build -c release --static-swift-stdlib) and install it.
   --prefix DIR        installation prefix (PREFIX; default /usr)
   --destdir DIR       staging root prepended to every path (DESTDIR)
   --libexecdir DIR    (LIBEXECDIR; default PREFIX/libexec)
+  --bindir DIR        where bootholdctl goes (BINDIR; default PREFIX/bin)
   --mandir DIR        (MANDIR; default PREFIX/share/man)
   --generatordir DIR  systemd system generator directory (SYSTEMD_SYSTEM_GENERATOR_DIR;
                       default: pkg-config --variable=systemdsystemgeneratordir systemd)
@@ -47,6 +49,7 @@ source_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 prefix=${PREFIX:-/usr}
 destdir=${DESTDIR:-}
 libexecdir=${LIBEXECDIR:-}
+bindir=${BINDIR:-}
 mandir=${MANDIR:-}
 generatordir=${SYSTEMD_SYSTEM_GENERATOR_DIR:-}
 unitdir=${SYSTEMD_SYSTEM_UNIT_DIR:-}
@@ -71,6 +74,8 @@ while [ $# -gt 0 ]; do
         --destdir=*) destdir=${1#*=} ;;
         --libexecdir) libexecdir=${2:?--libexecdir needs a directory}; shift ;;
         --libexecdir=*) libexecdir=${1#*=} ;;
+        --bindir) bindir=${2:?--bindir needs a directory}; shift ;;
+        --bindir=*) bindir=${1#*=} ;;
         --mandir) mandir=${2:?--mandir needs a directory}; shift ;;
         --mandir=*) mandir=${1#*=} ;;
         --generatordir) generatordir=${2:?--generatordir needs a directory}; shift ;;
@@ -97,6 +102,7 @@ prefix=${prefix%/}
 [ -n "$destdir" ] && absolute DESTDIR "$destdir"
 destdir=${destdir%/}
 libexecdir=${libexecdir:-$prefix/libexec}
+bindir=${bindir:-$prefix/bin}
 mandir=${mandir:-$prefix/share/man}
 confdir=$prefix/lib/boothold
 manifest=$confdir/install-manifest
@@ -172,6 +178,7 @@ fi
 absolute generatordir "$generatordir"
 absolute unitdir "$unitdir"
 absolute libexecdir "$libexecdir"
+absolute bindir "$bindir"
 absolute mandir "$mandir"
 build_dir=${build_dir:-$source_dir/.build/release}
 executable=$build_dir/boothold
@@ -264,6 +271,8 @@ install_file 0755 "$staging/boothold" "$pkglibexecdir/boothold-generator"
 install_link boothold-generator "$pkglibexecdir/boothold-hold"
 install_link boothold-generator "$pkglibexecdir/boothold-finalize"
 install_link "$pkglibexecdir/boothold-generator" "$generatordir/boothold-generator"
+# The administrator's command: the same executable, picked by the name bootholdctl.
+install_link "$pkglibexecdir/boothold-generator" "$bindir/bootholdctl"
 
 # Shipped profiles, and the vendor drop-in directory packages add to (with boothold's own
 # drop-ins for updaters other than ostree, each maskable by name from /etc).

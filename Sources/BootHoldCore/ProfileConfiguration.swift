@@ -36,7 +36,7 @@ public enum ProfileConfiguration {
         var undecodable: [(key: String, at: SourceLocation)] = []
     }
 
-    static func evaluate(_ files: [ConfigurationFile]) -> (profiles: [StagedProfile], skipped: [SkippedProfile], diagnostics: [Diagnostic]) {
+    public static func evaluate(_ files: [ConfigurationFile]) -> (profiles: [StagedProfile], skipped: [SkippedProfile], diagnostics: [Diagnostic]) {
         var diagnostics: [Diagnostic] = []
         var drafts: [Draft] = []
         var index: [String: Int] = [:]

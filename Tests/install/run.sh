@@ -40,7 +40,7 @@ empty() { local left; left=$(find "$1" -mindepth 1); [ -z "$left" ] || { echo "l
 # What a /usr install must produce; systemd's directories are the ones pkg-config names.
 expected_tree() {
     local path dir part parts unit page name dirs
-    dirs=(/usr/libexec/boothold /usr/lib/boothold/boothold.conf.d "$generatordir"
+    dirs=(/usr/libexec/boothold /usr/lib/boothold/boothold.conf.d "$generatordir" /usr/bin
           /usr/share/man/man5 /usr/share/man/man8)
     [ -z "$(ls units 2>/dev/null)" ] || dirs+=("$unitdir")
     {
@@ -53,6 +53,7 @@ expected_tree() {
         echo "l 777 /usr/libexec/boothold/boothold-hold -> boothold-generator"
         echo "l 777 /usr/libexec/boothold/boothold-finalize -> boothold-generator"
         echo "l 777 $generatordir/boothold-generator -> /usr/libexec/boothold/boothold-generator"
+        echo "l 777 /usr/bin/bootholdctl -> /usr/libexec/boothold/boothold-generator"
         echo "f 644 /usr/lib/boothold/boothold.conf"
         for dropin in generator/boothold.conf.d/*.conf; do
             [ -f "$dropin" ] && echo "f 644 /usr/lib/boothold/boothold.conf.d/${dropin##*/}"
