@@ -165,7 +165,7 @@ fi
 # library directories only, never from beside the executable.
 swift_build=(swift build -c release --static-swift-stdlib --disable-local-rpath --product boothold)
 if [ -n "$scratch_path" ]; then
-    absolute scratch-path "$scratch_path"
+    absolute --scratch-path "$scratch_path"
     swift_build+=(--scratch-path "$scratch_path")
 fi
 if [ "$build" = yes ]; then
