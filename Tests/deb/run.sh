@@ -73,11 +73,12 @@ tree_of "$src" > "$work/copy-before.list"
 # HOME, /tmp and the Swift toolchain are read-only, so a build that writes outside the
 # tree fails here.
 build_log=$work/build.log
-build_package() {
+sandboxed() {  # COMMAND...: run in $src, in that sandbox
     # shellcheck disable=SC2016 # expanded by the inner shell
     unshare --mount --propagation private --net sh -c '
         set -e
         work=$1 src=$2
+        shift 2
         mount --bind "$work" "$work"
         while read -r _ _ _ _ target _; do
             target=$(printf "%b" "$target")
@@ -88,8 +89,17 @@ build_package() {
         done < /proc/self/mountinfo
         if [ -w / ] || [ -w /tmp ]; then echo "the root file system is still writable"; exit 1; fi
         cd "$src"
-        dpkg-buildpackage -us -uc -b' sh "$work" "$src"
+        exec "$@"' sh "$work" "$src" "$@"
 }
+# Controls: the sandbox refuses a write outside $work and has no network device but lo, and
+# it is not merely broken (a write into $work works).
+sandbox_refuses() {
+    if sandboxed touch /var/tmp/boothold-deb-probe; then rm -f /var/tmp/boothold-deb-probe; return 1; fi
+    sandboxed sh -c '! grep -v -e "^ *lo:" -e "|" /proc/net/dev'
+}
+check "control: the build sandbox refuses a write outside the copy and has no network" sandbox_refuses
+check "control: … and writing into the build directory works there" sandboxed touch "$work/probe"
+build_package() { sandboxed dpkg-buildpackage -us -uc -b; }
 start=$(date +%s%N)
 if build_package > "$build_log" 2>&1; then
     build_ms=$(( ($(date +%s%N) - start) / 1000000 ))
@@ -238,15 +248,25 @@ done
 
 # ------------------------------------------------------------------ lintian
 lintian_log=$work/lintian.log
-lintian_status=0
-lintian --fail-on error,warning --display-info --show-overrides "$changes" > "$lintian_log" 2>&1 \
-    || lintian_status=$?
+# lintian_clean FILE: lintian reports no error and no warning that is not overridden.
 lintian_clean() {
+    local status=0
+    lintian --fail-on error,warning --display-info --show-overrides "$1" > "$lintian_log" 2>&1 || status=$?
     if grep -E '^[EW]: ' "$lintian_log"; then return 1; fi
-    # 1: a tag at error or warning level; 2: lintian itself failed (e.g. an unreadable .changes).
-    [ "$lintian_status" = 0 ] || { echo "lintian exited $lintian_status"; grep -v '^N:' "$lintian_log"; return 1; }
+    # 1: a tag at error or warning level; 2: lintian itself failed (e.g. an unreadable file).
+    [ "$status" = 0 ] || { echo "lintian exited $status"; grep -v '^N:' "$lintian_log"; return 1; }
 }
-check "lintian: no error and no warning that is not overridden" lintian_clean
+# Control: the same check fails on the package repacked without its copyright file.
+lintian_catches() {
+    local broken=$work/broken
+    dpkg-deb -R "$deb" "$broken" && rm "$broken/usr/share/doc/boothold/copyright" \
+        && sed -i '/usr\/share\/doc\/boothold\/copyright$/d' "$broken/DEBIAN/md5sums" \
+        && dpkg-deb -b "$broken" "$work/broken.deb" >/dev/null || return 1
+    if lintian_clean "$work/broken.deb"; then return 1; fi
+    grep -q '^E: boothold: no-copyright-file' "$lintian_log"
+}
+check "control: the lintian check fails on the package repacked without debian/copyright" lintian_catches
+check "lintian: no error and no warning that is not overridden" lintian_clean "$changes"
 echo "     lintian ($(lintian --version)):"
 grep -E '^[EWIPXO]: ' "$lintian_log" | sed 's/^/       /' || echo "       (no tags)"
 
