@@ -28,6 +28,8 @@ Build boothold (swift build -c release --static-swift-stdlib) and install it.
                       default: pkg-config --variable=systemdsystemgeneratordir systemd)
   --unitdir DIR       systemd system unit directory (SYSTEMD_SYSTEM_UNIT_DIR;
                       default: pkg-config --variable=systemdsystemunitdir systemd)
+  --scratch-path DIR  swift build's build directory (BOOTHOLD_SCRATCH_PATH; default
+                      .build in the source directory), e.g. one inside a package build tree
   --build-dir DIR     where the built executable is (BOOTHOLD_BUILD_DIR;
                       default: swift build's release products directory)
   --no-build          install what is already built (NOBUILD=1)
@@ -54,6 +56,7 @@ mandir=${MANDIR:-}
 generatordir=${SYSTEMD_SYSTEM_GENERATOR_DIR:-}
 unitdir=${SYSTEMD_SYSTEM_UNIT_DIR:-}
 build_dir=${BOOTHOLD_BUILD_DIR:-}
+scratch_path=${BOOTHOLD_SCRATCH_PATH:-}
 build=yes; [ "${NOBUILD:-0}" = 1 ] && build=no
 strip_symbols=yes; [ "${NOSTRIP:-0}" = 1 ] && strip_symbols=no
 dry_run=no; [ "${DRYRUN:-0}" = 1 ] && dry_run=yes
@@ -82,6 +85,8 @@ while [ $# -gt 0 ]; do
         --generatordir=*) generatordir=${1#*=} ;;
         --unitdir) unitdir=${2:?--unitdir needs a directory}; shift ;;
         --unitdir=*) unitdir=${1#*=} ;;
+        --scratch-path) scratch_path=${2:?--scratch-path needs a directory}; shift ;;
+        --scratch-path=*) scratch_path=${1#*=} ;;
         --build-dir) build_dir=${2:?--build-dir needs a directory}; shift ;;
         --build-dir=*) build_dir=${1#*=} ;;
         --no-build) build=no ;;
@@ -165,6 +170,10 @@ fi
 # ($ORIGIN by default): libmount and libsystemd are loaded with dlopen(3) from the system's
 # library directories only, never from beside the executable.
 swift_build=(swift build -c release --static-swift-stdlib --disable-local-rpath --product boothold)
+if [ -n "$scratch_path" ]; then
+    absolute --scratch-path "$scratch_path"
+    swift_build+=(--scratch-path "$scratch_path")
+fi
 if [ "$build" = yes ]; then
     say "build: ${swift_build[*]}"
     if [ "$dry_run" = no ]; then
@@ -180,7 +189,7 @@ absolute unitdir "$unitdir"
 absolute libexecdir "$libexecdir"
 absolute bindir "$bindir"
 absolute mandir "$mandir"
-build_dir=${build_dir:-$source_dir/.build/release}
+build_dir=${build_dir:-${scratch_path:-$source_dir/.build}/release}
 executable=$build_dir/boothold
 if [ "$dry_run" = no ]; then
     [ -x "$executable" ] || die "no built executable at $executable: build first or pass --build-dir"

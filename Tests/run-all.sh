@@ -19,6 +19,9 @@ stage "fuzz smoke" fuzz/smoke.sh
 # needs release executables: .build/release/boothold).
 stage "release build" ./meson-install.sh --build-only
 stage install Tests/install/run.sh
+# The Debian package, built from a clean copy of the checkout (its own release build), linted,
+# and installed, upgraded, removed and purged in an overlay copy of this machine.
+stage deb Tests/deb/run.sh
 stage "generator static link" Tests/generator-static-link.sh
 # Real boots of a Debian guest under QEMU (needs root; see README "End-to-end tests").
 stage e2e Tests/e2e/run.sh

@@ -344,6 +344,16 @@ missing_pkg_config() {
 check "a missing pkg-config variable is an error naming it and its option" missing_pkg_config
 relative_prefix() { ! installer --destdir "$work/rel" --prefix usr && [ ! -e "$work/rel" ]; }
 check "a relative --prefix is an error" relative_prefix
+# debian/rules builds in debian/.build with --scratch-path; the products are read from there.
+scratch_path_dry_run() {
+    local output
+    output=$("$repo/meson-install.sh" --dry-run --scratch-path "$work/scratch" --destdir "$work/scratch-dest") || return 1
+    grep -qF -- "--product boothold --scratch-path $work/scratch" <<< "$output" || { echo "$output"; return 1; }
+    [ ! -e "$work/scratch" ] && [ ! -e "$work/scratch-dest" ]
+}
+check "--scratch-path goes to swift build (dry run)" scratch_path_dry_run
+relative_scratch_path() { ! "$repo/meson-install.sh" --build-only --dry-run --scratch-path build; }
+check "a relative --scratch-path is an error" relative_scratch_path
 
 # ------------------------------------------------------------------ meson
 if command -v meson >/dev/null; then
@@ -367,7 +377,8 @@ while IFS= read -r -d '' file; do
 done < <(find . \( -path './.build*' -o -path ./.git \) -prune -o -type f -print0)
 check "shellcheck -S warning is clean on all ${#scripts[@]} shell scripts" shellcheck -x -S warning "${scripts[@]}"
 check "shellcheck is clean on the install scripts" \
-    shellcheck meson-install.sh Tests/install/run.sh bench/size.sh Tests/run-all.sh .ci/run
+    shellcheck meson-install.sh Tests/install/run.sh bench/size.sh Tests/run-all.sh .ci/run \
+        Tests/deb/run.sh debian/boothold.postinst debian/boothold.postrm
 
 echo "install: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
