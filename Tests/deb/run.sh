@@ -161,7 +161,7 @@ link_target() {  # Debian policy: relative within one top-level directory (dh_li
 expected_files() {
     local path dir part parts unit page name
     {
-        for path in /usr/libexec/boothold /usr/lib/boothold/boothold.conf.d "$generatordir" "$unitdir" \
+        for path in /usr/libexec/boothold /usr/lib/boothold/boothold.conf.d "$generatordir" "$unitdir" /usr/bin \
                     /usr/share/man/man5 /usr/share/man/man8 /usr/share/doc/boothold \
                     /usr/share/lintian/overrides; do
             dir=
@@ -172,7 +172,11 @@ expected_files() {
         echo "l 777 /usr/libexec/boothold/boothold-hold -> boothold-generator"
         echo "l 777 /usr/libexec/boothold/boothold-finalize -> boothold-generator"
         echo "l 777 $generatordir/boothold-generator -> $(link_target)"
+        echo "l 777 /usr/bin/bootholdctl -> ../libexec/boothold/boothold-generator"
         echo "f 644 /usr/lib/boothold/boothold.conf"
+        for dropin in generator/boothold.conf.d/*.conf; do
+            [ -f "$dropin" ] && echo "f 644 /usr/lib/boothold/boothold.conf.d/${dropin##*/}"
+        done
         for unit in units/*; do
             [ -f "$unit" ] || continue
             name=${unit##*/}; echo "f 644 $unitdir/${name%.in}"
