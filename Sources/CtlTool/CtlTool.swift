@@ -20,7 +20,7 @@ public enum CtlTool {
         case .explain:
             return GeneratorTool.main(["boothold-generator", "--explain"])
         case .status(let names, let json):
-            let reader = StatusReader(root: MachineRoot.fromEnvironment(), busAddress: Environment.value("BOOTHOLD_SYSTEMD_BUS"))
+            let reader = StatusReader(root: MachineRoot.fromEnvironment())
             let (statuses, unknown) = reader.read(names: names)
             guard unknown.isEmpty else {
                 try? FileDescriptor.standardError.writeAll("bootholdctl: no profile named \(unknown.joined(separator: ", "))\n")

@@ -1,8 +1,8 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import BootHoldBus
 import BootHoldCore
+import BootHoldJournal
 import BootHoldMachine
 import BootHoldSystem
 
@@ -12,8 +12,6 @@ import BootHoldSystem
 /// automount point: mount state comes from the mount table, users from /proc's links.
 struct StatusReader {
     let root: MachineRoot
-    /// A D-Bus address to ask instead of PID 1's socket (`BOOTHOLD_SYSTEMD_BUS`), or nil.
-    let busAddress: String?
     let stateDirectory = "/var/lib/boothold"
     let generatorDirectory = "/run/systemd/generator"
 
@@ -35,9 +33,12 @@ struct StatusReader {
 
         let mounts = reading.snapshot.mounts
         let users = PathUsers.scan()
+        // Every question to PID 1 together gets a few seconds: a command run to gate a
+        // reboot must answer even when PID 1 does not.
+        let deadline = Deadline.after(.seconds(10))
         var bus: SystemdBus?
         var busProblem: String?
-        do { bus = try SystemdBus(address: busAddress) } catch { busProblem = "cannot ask systemd: \(error)" }
+        do { bus = try SystemdBus.connect(until: deadline) } catch { busProblem = "cannot ask systemd: \(error)" }
 
         var statuses: [ProfileStatus] = []
         for profile in wanted {
@@ -51,7 +52,11 @@ struct StatusReader {
                 if paired { names.append(status.holdUnitName) }
                 names.append(status.reportUnitName)
                 if let bus {
-                    do { status.units = try names.map { try unitStatus($0, bus: bus) } } catch { status.unitsUnavailable = "\(error)" }
+                    do {
+                        status.units = try names.map { try unitStatus($0, bus: bus, until: deadline) }
+                    } catch {
+                        status.unitsUnavailable = "\(error)"
+                    }
                 } else {
                     status.unitsUnavailable = busProblem
                 }
@@ -104,18 +109,21 @@ struct StatusReader {
         (try? root.exists(staged + "-locked")) == true
     }
 
-    private func unitStatus(_ name: String, bus: SystemdBus) throws -> UnitStatus {
-        let path = try bus.loadUnit(name)
+    private func unitStatus(_ name: String, bus: SystemdBus, until deadline: Deadline) throws -> UnitStatus {
+        let path = try bus.loadUnit(name, until: deadline)
         let unit = "org.freedesktop.systemd1.Unit"
+        func string(_ property: String, _ interface: String = unit) throws -> String {
+            try bus.stringProperty(property, interface: interface, of: path, until: deadline)
+        }
         var status = UnitStatus(
-            name: name, loadState: try bus.string(path, unit, "LoadState"), activeState: try bus.string(path, unit, "ActiveState"),
-            subState: try bus.string(path, unit, "SubState"), fragmentPath: try bus.string(path, unit, "FragmentPath"),
-            dropIns: try bus.strings(path, unit, "DropInPaths"),
-            sinceRealtimeMicroseconds: try bus.uint64(path, unit, "StateChangeTimestamp"))
+            name: name, loadState: try string("LoadState"), activeState: try string("ActiveState"),
+            subState: try string("SubState"), fragmentPath: try string("FragmentPath"),
+            dropIns: try bus.stringsProperty("DropInPaths", interface: unit, of: path, until: deadline),
+            sinceRealtimeMicroseconds: try bus.uint64Property("StateChangeTimestamp", interface: unit, of: path, until: deadline))
         if status.loadState == "loaded", name.hasSuffix(".service") {
             let service = "org.freedesktop.systemd1.Service"
-            status.mainPID = Int32(truncatingIfNeeded: try bus.uint32(path, service, "MainPID"))
-            status.result = try bus.string(path, service, "Result")
+            status.mainPID = Int32(truncatingIfNeeded: try bus.uint32Property("MainPID", interface: service, of: path, until: deadline))
+            status.result = try string("Result", service)
         }
         return status
     }

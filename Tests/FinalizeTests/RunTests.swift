@@ -13,6 +13,8 @@ enum ID {
     static let reportProblem = "5a30416087004a75ad1d83f6c5326f05"
     static let reportNeverFinished = "99b4c89ff0ce4fb687c06846a75ef023"
     static let reportNotApplied = "29958e46cbdc43f8bd069ceb3b6e98af"
+    static let mountedByFinalize = "f2a78ad7909a4bca8eb2ce6d2d1c16f0"
+    static let reportMountedByFinalize = "00cc0f255d5d424e93de26275cb58dc9"
 }
 
 @Suite("boothold-finalize runs the command")
