@@ -29,26 +29,29 @@ let package = Package(
         .target(name: "BootHoldSystem", dependencies: ["BootHoldCore", "CBootHold"]),
         // The generator's view of the machine: mount tables and fstab through libmount.
         .target(name: "BootHoldMachine", dependencies: ["BootHoldCore", "BootHoldSystem", "CMount"]),
-        // Structured journal records through libsystemd (boothold-finalize only), loaded
-        // with dlopen(3): nothing links libsystemd.
-        .target(name: "BootHoldJournal", dependencies: ["BootHoldSystem"]),
+        // libsystemd for boothold-finalize only, loaded with dlopen(3), nothing links it:
+        // structured journal records, and sd-bus to ask PID 1 about a path's mount unit.
+        .target(name: "BootHoldJournal", dependencies: ["BootHoldCore", "BootHoldSystem", "CBootHold"]),
 
         // Each tool's command (arguments → check the world → act) is a library, so the same code
         // serves a standalone executable and a multi-call binary.
         .target(name: "GeneratorTool", dependencies: ["BootHoldCore", "BootHoldSystem", "BootHoldMachine"]),
         .target(name: "HoldTool", dependencies: ["BootHoldCore", "BootHoldSystem"]),
-        .target(name: "FinalizeTool", dependencies: ["BootHoldCore", "BootHoldSystem", "BootHoldJournal"]),
+        // BootHoldMachine for libmount's mount context: the own mount of a path nothing serves.
+        .target(name: "FinalizeTool", dependencies: ["BootHoldCore", "BootHoldSystem", "BootHoldJournal", "BootHoldMachine"]),
+        // bootholdctl: the generator's reading, PID 1 over sd-bus, the mount table, /proc.
+        .target(name: "CtlTool", dependencies: ["BootHoldCore", "BootHoldSystem", "BootHoldMachine", "BootHoldJournal", "GeneratorTool"]),
 
         // Thin executables: one call each.
         .executableTarget(name: "boothold-generator", dependencies: ["GeneratorTool"]),
         .executableTarget(name: "boothold-hold", dependencies: ["HoldTool"]),
         .executableTarget(name: "boothold-finalize", dependencies: ["FinalizeTool"]),
-        .executableTarget(name: "boothold", dependencies: ["GeneratorTool", "HoldTool", "FinalizeTool", "BootHoldSystem"]),
+        .executableTarget(name: "boothold", dependencies: ["GeneratorTool", "HoldTool", "FinalizeTool", "CtlTool", "BootHoldSystem"]),
 
         .testTarget(name: "BootHoldCoreTests", dependencies: ["BootHoldCore"]),
         .testTarget(name: "GeneratorTests", dependencies: ["BootHoldCore", "BootHoldSystem", "BootHoldMachine"]),
         .testTarget(name: "HoldTests", dependencies: ["BootHoldCore"], exclude: ["autofs-test-daemon.py"]),
-        .testTarget(name: "FinalizeTests", dependencies: ["BootHoldCore", "FinalizeTool"]),
+        .testTarget(name: "FinalizeTests", dependencies: ["BootHoldCore", "FinalizeTool"], exclude: ["systemd-bus-standin.c"]),
         .testTarget(name: "RobustnessTests", dependencies: ["BootHoldCore"]),
     ]
 )

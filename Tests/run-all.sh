@@ -22,6 +22,9 @@ stage install Tests/install/run.sh
 # systemd 257's verify (Debian trixie, debootstrapped once and cached) over every golden
 # fixture's expected tree, with the release build installed where the units name it.
 stage "verify 257" Tests/verify-257.sh
+# The Debian package, built from a clean copy of the checkout (its own release build), linted,
+# and installed, upgraded, removed and purged in an overlay copy of this machine.
+stage deb Tests/deb/run.sh
 stage "generator static link" Tests/generator-static-link.sh
 # Real boots of a Debian guest under QEMU (needs root; see README "End-to-end tests").
 stage e2e Tests/e2e/run.sh

@@ -21,6 +21,12 @@ public enum FinalizeMessageID {
     public static let reportNeverFinished = "99b4c89ff0ce4fb687c06846a75ef023"
     /// `--report`: the previous finalization succeeded but did not apply the deployment.
     public static let reportNotApplied = "29958e46cbdc43f8bd069ceb3b6e98af"
+    /// A `--require` path could not be reached and boothold-finalize mounted what its mount
+    /// unit describes itself, in its own mount namespace.
+    public static let mountedByFinalize = "f2a78ad7909a4bca8eb2ce6d2d1c16f0"
+    /// `--report`: the previous finalization succeeded, but only because boothold-finalize
+    /// mounted a path itself (nothing held it).
+    public static let reportMountedByFinalize = "00cc0f255d5d424e93de26275cb58dc9"
 
     /// The run-time id for an attempt's result.
     public static func forResult(_ result: ResultRecord) -> String {
@@ -44,8 +50,8 @@ public enum ReportVerdict: Sendable, Equatable {
     /// Log `message` once with `messageID` at `level`, archive, exit with `exitStatus`.
     case report(messageID: String, level: LogLevel, message: String, exitStatus: Int32)
 
-    /// `startedAt`: the started record's time as the reader should see it (local time).
-    public init(name: String, started: StartedRecord?, result: ResultRecord?, startedAt: String?) {
+    /// `startedAt`, `finishedAt`: the records' times as the reader should see them (local time).
+    public init(name: String, started: StartedRecord?, result: ResultRecord?, startedAt: String?, finishedAt: String? = nil) {
         guard let result else {
             guard started != nil else { self = .nothingRecorded; return }
             let when = startedAt.map { " at \($0)" } ?? ""
@@ -57,20 +63,32 @@ public enum ReportVerdict: Sendable, Equatable {
                 exitStatus: FinalizeExitCode.reportedProblem)
             return
         }
+        // Every path boothold-finalize had to mount itself: one more sentence wherever the
+        // outcome is reported, and a notice-worthy line of its own for a success.
+        let fallbacks = result.reached.compactMap(\.fallbackSentence)
+        let fallbackNote = fallbacks.isEmpty ? "" : " " + fallbacks.joined(separator: "; ") + "."
         if result.notApplied {
             self = .report(
                 messageID: FinalizeMessageID.reportNotApplied, level: .warning,
                 message: "Finalization of \(name) on the previous shutdown: "
-                    + ResultRecord.notAppliedSentence(staged: result.staged),
+                    + ResultRecord.notAppliedSentence(staged: result.staged) + (fallbacks.isEmpty ? "" : "." + fallbackNote),
                 exitStatus: FinalizeExitCode.success)
             return
         }
-        guard result.outcome.isProblem else { self = .clean; return }
+        guard result.outcome.isProblem else {
+            guard !fallbacks.isEmpty else { self = .clean; return }
+            let when = finishedAt.map { " at \($0)" } ?? ""
+            self = .report(
+                messageID: FinalizeMessageID.reportMountedByFinalize, level: .warning,
+                message: "Finalized \(name)\(when); " + fallbacks.joined(separator: "; ") + ".",
+                exitStatus: FinalizeExitCode.success)
+            return
+        }
         let took = result.duration.map { " after \($0)" } ?? ""
         self = .report(
             messageID: FinalizeMessageID.reportProblem, level: .error,
             message: "Finalization of \(name) on the previous shutdown \(result.outcome.pastTense): "
-                + "\(result.reason)\(took); the staged deployment was not applied.",
+                + "\(result.reason)\(took); the staged deployment was not applied." + fallbackNote,
             exitStatus: FinalizeExitCode.reportedProblem)
     }
 }

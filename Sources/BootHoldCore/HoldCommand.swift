@@ -1,12 +1,16 @@
 /// What `boothold-hold` was asked to do, from its arguments:
-/// `boothold-hold [--release-when-gone FILE] PATH...`.
+/// `boothold-hold [--after-stop] [--release-when-gone FILE] PATH...`.
 public enum HoldCommand: Sendable, Equatable {
     case hold(HoldRequest)
+    /// `--after-stop`: the hold unit's `ExecStopPost=`, reporting on the hold the same
+    /// arguments started (see `HoldStopReport`).
+    case afterStop(HoldRequest)
     case help
     case version
 }
 
-/// The mount points to keep busy and, optionally, the file whose removal ends the hold.
+/// The mount points to keep busy and, optionally, the file whose existence means "a deployment
+/// is staged": the paths are then held only while it exists.
 public struct HoldRequest: Sendable, Equatable {
     /// Absolute paths, in the order given (that is the order they are opened in).
     public var paths: [String]
@@ -27,7 +31,7 @@ public struct HoldUsageError: Error, Sendable, Equatable, CustomStringConvertibl
 }
 
 extension HoldCommand {
-    public static let usage = "Usage: boothold-hold [--release-when-gone FILE] PATH..."
+    public static let usage = "Usage: boothold-hold [--after-stop] [--release-when-gone FILE] PATH..."
 
     /// Parses the arguments after argv[0]. `--opt=value` and `--opt value` both work; `--`
     /// ends the options. Paths must be absolute: the generator always writes them that way,
@@ -35,6 +39,7 @@ extension HoldCommand {
     public static func parse(_ arguments: [String]) throws -> HoldCommand {
         var paths: [String] = []
         var releaseWhenGone: String?
+        var afterStop = false
         var index = 0
         var optionsEnded = false
         while index < arguments.count {
@@ -51,6 +56,8 @@ extension HoldCommand {
                 return .help
             case "--version":
                 return .version
+            case "--after-stop":
+                afterStop = true
             case "--release-when-gone":
                 guard index < arguments.count else {
                     throw HoldUsageError("--release-when-gone needs a FILE")
@@ -74,6 +81,7 @@ extension HoldCommand {
                 throw HoldUsageError("--release-when-gone FILE '\(file)' is not an absolute file path")
             }
         }
-        return .hold(HoldRequest(paths: paths, releaseWhenGone: releaseWhenGone))
+        let request = HoldRequest(paths: paths, releaseWhenGone: releaseWhenGone)
+        return afterStop ? .afterStop(request) : .hold(request)
     }
 }

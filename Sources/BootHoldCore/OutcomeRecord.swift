@@ -5,7 +5,12 @@
 ///
 /// Format: one `KEY=VALUE` per line, UTF-8; lines starting with `#` are comments; a value
 /// has `\` written as `\\` and a newline as `\n`; unknown keys are ignored, so fields can
-/// be added later.
+/// be added later. Each `--require` path adds numbered keys, from 1 in command-line order:
+/// `REQUIRED_N` (the path), `REACHED_N` (`held`, `mounted`, `automount`,
+/// `mounted-by-boothold-finalize`, `plain-directory`), `FSTYPE_N` and `SOURCE_N` when a
+/// file system is mounted there, and for boothold-finalize's own mount `UNIT_N`,
+/// `OPTIONS_N` and `CAUSE_N` (`automount-refused`, `automount-no-answer`, `automount-empty`,
+/// `not-mounted`). See `ReachedPath`.
 public struct RecordFields: Sendable, Equatable {
     public private(set) var pairs: [(key: String, value: String)] = []
 
@@ -86,14 +91,18 @@ public struct StartedRecord: Sendable, Equatable {
     public var startedRealtimeMicroseconds: UInt64
     public var bootID: String
     public var pid: Int32
+    /// How each `--require` path was reached (`REQUIRED_N`, `REACHED_N`, …).
+    public var reached: [ReachedPath]
 
-    public init(name: String, staged: String, command: [String], startedRealtimeMicroseconds: UInt64, bootID: String, pid: Int32) {
+    public init(name: String, staged: String, command: [String], startedRealtimeMicroseconds: UInt64, bootID: String, pid: Int32,
+                reached: [ReachedPath] = []) {
         self.name = name
         self.staged = staged
         self.command = command
         self.startedRealtimeMicroseconds = startedRealtimeMicroseconds
         self.bootID = bootID
         self.pid = pid
+        self.reached = reached
     }
 
     public var fields: RecordFields {
@@ -104,6 +113,7 @@ public struct StartedRecord: Sendable, Equatable {
         f.append("STARTED_REALTIME_USEC", String(startedRealtimeMicroseconds))
         f.append("BOOT_ID", bootID)
         f.append("PID", String(pid))
+        f.append(reached: reached)
         return f
     }
 
@@ -119,6 +129,7 @@ public struct StartedRecord: Sendable, Equatable {
         self.startedRealtimeMicroseconds = usec
         self.bootID = f["BOOT_ID"] ?? ""
         self.pid = f["PID"].flatMap { Int32($0) } ?? 0
+        self.reached = ReachedPath.parse(f)
     }
 }
 
@@ -142,11 +153,13 @@ public struct ResultRecord: Sendable, Equatable {
     public var reason: String
     public var finishedRealtimeMicroseconds: UInt64
     public var bootID: String
+    /// How each `--require` path checked before the end was reached.
+    public var reached: [ReachedPath]
 
     public init(
         name: String, staged: String, outcome: FinalizeOutcome, exitStatus: Int32? = nil, signal: Int32? = nil,
         duration: TimeSpan? = nil, stagedAfter: Bool? = nil, reason: String,
-        finishedRealtimeMicroseconds: UInt64, bootID: String
+        finishedRealtimeMicroseconds: UInt64, bootID: String, reached: [ReachedPath] = []
     ) {
         self.name = name
         self.staged = staged
@@ -158,6 +171,7 @@ public struct ResultRecord: Sendable, Equatable {
         self.reason = reason
         self.finishedRealtimeMicroseconds = finishedRealtimeMicroseconds
         self.bootID = bootID
+        self.reached = reached
     }
 
     /// The command succeeded but left the staged file behind: the updater chose not to
@@ -176,6 +190,7 @@ public struct ResultRecord: Sendable, Equatable {
         f.append("REASON", reason)
         f.append("FINISHED_REALTIME_USEC", String(finishedRealtimeMicroseconds))
         f.append("BOOT_ID", bootID)
+        f.append(reached: reached)
         return f
     }
 
@@ -194,5 +209,6 @@ public struct ResultRecord: Sendable, Equatable {
         self.reason = f["REASON"] ?? ""
         self.finishedRealtimeMicroseconds = f["FINISHED_REALTIME_USEC"].flatMap { UInt64($0) } ?? 0
         self.bootID = f["BOOT_ID"] ?? ""
+        self.reached = ReachedPath.parse(f)
     }
 }

@@ -23,7 +23,10 @@ struct ProfileUnits {
             .setting("Documentation", .word("man:boothold-generator(8)")),
         ]
         if let source = profile.sources.first { lines.append(.setting("SourcePath", .path(source))) }
-        if let condition = profile.condition { lines.append(.setting("ConditionPathExists", .path(condition))) }
+        if let condition = profile.condition { lines.append(.setting("ConditionPathExists", .path(condition.value))) }
+        if let condition = profile.kernelCommandLine {
+            lines.append(.setting("ConditionKernelCommandLine", .text(condition.value)))
+        }
         return lines
     }
 
@@ -37,6 +40,11 @@ struct ProfileUnits {
     }
 
     var isPaired: Bool { decision.decision == .paired }
+
+    /// The hold's start limit (see holdUnit) and start timeout.
+    static let holdStartLimitInterval = TimeSpan.seconds(60)
+    static let holdStartLimitBurst = 5
+    static let holdStartTimeout = TimeSpan.seconds(30)
 
     /// Every unit file of the profile, in the order they are listed.
     var files: [GeneratedFile] {
@@ -52,9 +60,21 @@ struct ProfileUnits {
     /// same output directory, does not tolerate an existing link and then exits before it writes
     /// `var.mount`, so a boot would lose the stateroot's /var. paths.target is where path units
     /// belong (systemd.special(7)); basic.target pulls it in on every normal boot.
+    ///
+    /// Paired with `Trigger=path`, also `basic.target.wants/NAME.service`: the finalize unit is
+    /// started at every boot, so its `ExecStop=` runs at every shutdown. Started only by the
+    /// path unit, it is not armed when a reboot comes right after the staged file appears: the
+    /// path unit's start job (and the hold's behind it) is still queued or running when the
+    /// shutdown transaction cancels it, and nothing is finalized (seen with an expiring
+    /// automount; ostree 2025.2 dropped its path unit for the same race, OCPBUGS-51150).
+    /// Started at boot, the hold pins nothing until something is staged; boothold-finalize
+    /// does nothing when nothing is staged.
     var links: [GeneratedLink] {
         guard profile.trigger == .path else { return [] }
-        return [GeneratedLink(relativePath: "paths.target.wants/" + pathName, target: "../" + pathName)]
+        var links: [GeneratedLink] = []
+        if isPaired { links.append(GeneratedLink(relativePath: "basic.target.wants/" + finalizeName, target: "../" + finalizeName)) }
+        links.append(GeneratedLink(relativePath: "paths.target.wants/" + pathName, target: "../" + pathName))
+        return links
     }
 
     func finalizeUnit() -> UnitFile {
@@ -75,11 +95,15 @@ struct ProfileUnits {
             unit += [
                 .setting("Wants", .unitNames([holdName])),
                 .setting("After", .unitNames([holdName])),
+                .comment("While this unit is active, systemd starts the hold again whenever it is not"),
+                .comment("running: killed, crashed, failed at start or stopped (systemd >= 249)."),
+                .setting("Upholds", .unitNames([holdName])),
             ]
         }
         var finalize: [String] = [libexecDirectory + "/boothold-finalize", "--name", profile.name, "--staged", profile.staged]
         for path in profile.paths { finalize += ["--require", path] }
         if let lock = profile.lockFile { finalize += ["--lock", lock] }
+        if profile.stagedAfterFinalization == .kept { finalize += ["--staged-kept"] }
         finalize += ["--timeout", ProfileUnits.commandDeadline(profile.timeout).description, "--"]
         finalize += profile.finalize
         let service: [UnitLine] = [
@@ -105,15 +129,29 @@ struct ProfileUnits {
             // Stopped at shutdown in the finalize unit's transaction: after it (the finalize
             // unit is ordered after the hold), before the mounts (ordered after them).
             .setting("Conflicts", .unitNames(["final.target"])),
+            // Upholds= restarts the hold without delay; systemd's default window (10 s) would
+            // not catch a hold that dies a few seconds after each start. A healthy hold starts
+            // once per boot, and once more after each kill.
+            .comment("Restarted at once whenever it stops while \(finalizeName) is active:"),
+            .comment("a hold that keeps failing is given up after 5 starts within a minute."),
+            .setting("StartLimitIntervalSec", .timeSpan(Self.holdStartLimitInterval)),
+            .setting("StartLimitBurst", .word(String(Self.holdStartLimitBurst))),
         ]
+        let hold = [libexecDirectory + "/boothold-hold", "--release-when-gone", profile.staged] + decision.heldPaths
         let service: [UnitLine] = [
-            .comment("notify: ready only once every path is open and mounted, so the finalize unit"),
-            .comment("ordered after this one never starts while /boot can still expire."),
+            .comment("notify: ready once every path is open and mounted (with nothing staged yet:"),
+            .comment("once it watches for the staged file), so the finalize unit ordered after it"),
+            .comment("never starts while a staged deployment's /boot can still expire."),
             .setting("Type", .word("notify")),
             .setting("NotifyAccess", .word("main")),
+            .comment("ostree >= 2025.2 waits for this start in 'ostree admin deploy --stage':"),
+            .comment("well under systemd's 90 s default, even when the start has to mount /boot."),
+            .setting("TimeoutStartSec", .timeSpan(Self.holdStartTimeout)),
             .comment("'+': no sandboxing and no private mount namespace; autofs only counts"),
             .comment("openers in the root namespace as busy (https://github.com/ostreedev/ostree/issues/2543)."),
-            .setting("ExecStart", .command([libexecDirectory + "/boothold-hold", "--release-when-gone", profile.staged] + decision.heldPaths, prefix: "+")),
+            .setting("ExecStart", .command(hold, prefix: "+")),
+            .comment("Says in the journal when the hold stopped while a deployment is staged, and why."),
+            .setting("ExecStopPost", .command([hold[0], "--after-stop"] + hold.dropFirst(), prefix: "+")),
         ]
         return UnitFile(header: header, sections: [UnitSection("Unit", unit), UnitSection("Service", service)])
     }

@@ -14,6 +14,52 @@ public enum TriggerPolicy: String, Sendable, Equatable, CaseIterable {
     case none
 }
 
+/// `Condition=`: `ConditionPathExists=` for every unit of the profile; `!PATH` negates it,
+/// as in systemd.unit(5).
+public struct PathCondition: Sendable, Equatable {
+    public var path: String
+    public var negated: Bool
+    public init(path: String, negated: Bool = false) {
+        self.path = path
+        self.negated = negated
+    }
+
+    /// The setting's value: `!` then the path when negated.
+    public var value: String { (negated ? "!" : "") + path }
+}
+
+/// `ConditionKernelCommandLine=`: passed on to every unit of the profile with systemd's
+/// meaning: a word matches that word alone or any `word=…` assignment, `word=value` only that
+/// assignment; `!` negates.
+public struct KernelCommandLineCondition: Sendable, Equatable {
+    public var argument: String
+    public var negated: Bool
+    public init(argument: String, negated: Bool = false) {
+        self.argument = argument
+        self.negated = negated
+    }
+
+    public var value: String { (negated ? "!" : "") + argument }
+
+    /// One word as the kernel command line has them: not empty, no white space (it would be
+    /// two words), no quotes or backslashes (systemd unquotes the command line, not the
+    /// condition), no control characters, and not itself starting with `!` or `|`.
+    public static func isValidArgument(_ argument: String) -> Bool {
+        guard let first = argument.unicodeScalars.first, first != "!", first != "|", first != "=" else { return false }
+        return !argument.unicodeScalars.contains {
+            MountPath.isControl($0) || $0 == " " || $0 == "\t" || $0 == "\"" || $0 == "'" || $0 == "\\"
+        }
+    }
+}
+
+/// `StagedRemoved=`: whether the updater removes `Staged=` once it has applied the
+/// deployment. ostree does, so a command that succeeds and leaves the file did not apply it
+/// (`--lock-finalization`); bootc's composefs finalizer leaves the file in place.
+public enum StagedFileAfterFinalization: String, Sendable, Equatable {
+    case removed
+    case kept
+}
+
 /// One staged-finalization consumer, fully resolved and validated (DESIGN.md "Profiles").
 public struct StagedProfile: Sendable, Equatable {
     /// Base name of the generated units: `NAME.service`, `NAME-hold.service`, `NAME.path`.
@@ -26,7 +72,11 @@ public struct StagedProfile: Sendable, Equatable {
     public var paths: [String]
     public var hold: HoldPolicy
     /// `Condition=`: ConditionPathExists= for every unit of the profile.
-    public var condition: String?
+    public var condition: PathCondition?
+    /// `ConditionKernelCommandLine=`: the same for every unit of the profile.
+    public var kernelCommandLine: KernelCommandLineCondition?
+    /// `StagedRemoved=`.
+    public var stagedAfterFinalization: StagedFileAfterFinalization
     public var trigger: TriggerPolicy
     /// `TimeoutSec=`: the finalize unit's TimeoutStopSec=.
     public var timeout: TimeSpan
@@ -39,7 +89,9 @@ public struct StagedProfile: Sendable, Equatable {
 
     public init(
         name: String, staged: String, finalize: [String], paths: [String], hold: HoldPolicy,
-        condition: String?, trigger: TriggerPolicy, timeout: TimeSpan, lockFile: String?,
+        condition: PathCondition?, kernelCommandLine: KernelCommandLineCondition? = nil,
+        stagedAfterFinalization: StagedFileAfterFinalization = .removed,
+        trigger: TriggerPolicy, timeout: TimeSpan, lockFile: String?,
         description: String, sources: [String]
     ) {
         self.name = name
@@ -48,6 +100,8 @@ public struct StagedProfile: Sendable, Equatable {
         self.paths = paths
         self.hold = hold
         self.condition = condition
+        self.kernelCommandLine = kernelCommandLine
+        self.stagedAfterFinalization = stagedAfterFinalization
         self.trigger = trigger
         self.timeout = timeout
         self.lockFile = lockFile

@@ -2,10 +2,12 @@ import BootHoldCore
 import BootHoldSystem
 import CMount
 
-// Every libmount call of boothold lives in this file. libmount is loaded with dlopen(3)
-// by the first parse, not linked: the three tools are one executable, and the hold and
-// finalize must not map libmount and its dependencies (bench/size.sh). CMount provides
-// the constants only; its module map links nothing.
+// Every libmount call of boothold lives in this file and in FileSystemMount.swift (the
+// mount boothold-finalize makes when nothing else serves a path). libmount is loaded with
+// dlopen(3) by the first call, not linked: the three tools are one executable, and the hold
+// must not map libmount and its dependencies (bench/size.sh); boothold-finalize maps it only
+// when it mounts a path itself. CMount provides the constants only; its module map links
+// nothing.
 
 /// libmount's functions, resolved once, when the generator first parses a table.
 private struct LibMount: @unchecked Sendable {

@@ -41,6 +41,15 @@ public struct Deadline: Sendable, Equatable {
         return overflow ? .never : Deadline(instant: MonotonicInstant(microseconds: sum))
     }
 
+    /// The earlier of this deadline and `span` from `start`: a step that must not use up
+    /// the whole of an overall deadline.
+    public func atMost(_ span: TimeSpan, from start: MonotonicInstant = .now()) -> Deadline {
+        let step = Deadline.after(span, from: start)
+        guard let mine = instant else { return step }
+        guard let other = step.instant else { return self }
+        return mine < other ? self : step
+    }
+
     /// What is left now: zero once passed, `.infinity` for `never`.
     public func remaining(at now: MonotonicInstant = .now()) -> TimeSpan {
         guard let instant else { return .infinity }

@@ -7,17 +7,22 @@ import CBootHold
 /// Whether a path a finalization needs is really there: opened as a directory from this
 /// process's mount namespace (which triggers an automount) and checked afterwards.
 public enum MountReachability: Sendable, Equatable {
-    /// A file system other than autofs is mounted at the path.
-    case mounted(fileSystemType: Int64)
+    /// A file system other than autofs is mounted at the path: its statfs(2) type and the
+    /// device it is on. `wasAutomountPoint`: before the open, the path showed autofs (nothing
+    /// on it), so the open mounted it.
+    case mounted(fileSystemType: Int64, device: DeviceNumber, wasAutomountPoint: Bool)
     /// The path still shows autofs after opening it: nothing was mounted on the automount.
     case stillAutomount
     /// The path is a plain directory, not the root of any mount.
     case notMountPoint
-    /// open(2) or fstatfs(2) failed; `errno` says why (EHOSTDOWN: systemd refused the automount).
-    case openFailed(Errno)
+    /// open(2) or fstatfs(2) failed; `errno` says why (EHOSTDOWN: systemd refused the
+    /// automount). `wasAutomountPoint`: the path was an automount point with nothing on it
+    /// just before (ENOENT then means its daemon is gone: autofs went catatonic).
+    case openFailed(Errno, wasAutomountPoint: Bool)
     /// Opening did not return before the deadline (an automount nobody serves blocks until
-    /// SIGKILL, systemd#43700).
-    case hung
+    /// SIGKILL, systemd#43700). `openerGone`: the child was killed and reaped, so nothing in
+    /// this namespace still waits on the automount.
+    case hung(openerGone: Bool)
     /// SIGTERM or SIGINT arrived while opening (the signal is consumed).
     case interrupted(signal: Int32)
     /// The child that opens the path ended without a finding (killed by someone else).
@@ -46,24 +51,40 @@ public enum MountReachability: Sendable, Equatable {
                 child.send(SIGKILL)
                 return .interrupted(signal: signal)
             case .deadline:
-                // Not reaped: a child stuck in the kernel would block waitpid too. It dies
-                // with SIGKILL as soon as the kernel lets it, or with us.
+                // Reaped only if it dies within a second: a child stuck in the kernel would
+                // block waitpid too. It dies with SIGKILL as soon as the kernel lets it, or
+                // with us.
                 child.send(SIGKILL)
-                return .hung
+                return try reapKilled(child, inbox: inbox)
+            }
+        }
+    }
+
+    private static func reapKilled(_ child: ChildProcess, inbox: SignalInbox) throws -> MountReachability {
+        let giveUp = Deadline.after(.seconds(1))
+        while true {
+            if try child.reapIfEnded() != nil { return .hung(openerGone: true) }
+            switch try inbox.wait(until: giveUp) {
+            case .signal(SIGCHLD): continue
+            case .signal(let signal): return .interrupted(signal: signal)
+            case .deadline: return .hung(openerGone: false)
             }
         }
     }
 
     init(_ found: cbhf_path_probe) {
+        let wasAutomountPoint = found.before_error == 0 && found.before_fs_type == autofsSuperMagic
         if found.error != 0 {
-            self = .openFailed(Errno(rawValue: found.error))
+            self = .openFailed(Errno(rawValue: found.error), wasAutomountPoint: wasAutomountPoint)
         } else if found.fs_type == autofsSuperMagic {
             self = .stillAutomount
         } else if found.mount_root == 0 {
             // Kernels without STATX_ATTR_MOUNT_ROOT (< 5.8) report -1: trust the file system.
             self = .notMountPoint
         } else {
-            self = .mounted(fileSystemType: found.fs_type)
+            self = .mounted(
+                fileSystemType: found.fs_type, device: DeviceNumber(major: found.device_major, minor: found.device_minor),
+                wasAutomountPoint: wasAutomountPoint)
         }
     }
 }

@@ -5,9 +5,11 @@
 
 #define BOOTHOLD_DLOPEN_JSON                                                                      \
     "[{\"feature\":\"mount\",\"description\":\"boothold-generator reads the mount table and "     \
-    "fstab\",\"priority\":\"required\",\"soname\":[\"libmount.so.1\"]},"                          \
+    "fstab; boothold-finalize mounts a path nothing else serves\",\"priority\":\"required\","      \
+    "\"soname\":[\"libmount.so.1\"]},"                                                              \
     "{\"feature\":\"journal\",\"description\":\"boothold-finalize writes structured journal "     \
-    "records\",\"priority\":\"recommended\",\"soname\":[\"libsystemd.so.0\"]}]"
+    "records and asks PID 1 about mount units\",\"priority\":\"recommended\","                     \
+    "\"soname\":[\"libsystemd.so.0\"]}]"
 
 #define ALIGN4(n) (((n) + 3) & ~3)
 

@@ -7,8 +7,11 @@
 #include <signal.h>
 #include <spawn.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/file.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/time.h>
 #include <sys/vfs.h>
 #include <unistd.h>
@@ -121,17 +124,6 @@ int cbhf_lock_wait(int fd, uint64_t timeout_usec, int *signal_out) {
     return result;
 }
 
-int cbhf_is_mount_root(int fd) {
-    struct statx stx;
-    if (statx(fd, "", AT_EMPTY_PATH | AT_NO_AUTOMOUNT, STATX_BASIC_STATS, &stx) < 0)
-        return -1;
-    if (!(stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT)) {
-        errno = EOPNOTSUPP;
-        return -1;
-    }
-    return (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT) ? 1 : 0;
-}
-
 int cbhf_fork_path_probe(const char *path, pid_t *pid, int *read_fd) {
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) < 0)
@@ -145,19 +137,40 @@ int cbhf_fork_path_probe(const char *path, pid_t *pid, int *read_fd) {
         return -1;
     }
     if (child == 0) {
-        // Only async-signal-safe calls from here on.
+        // Only async-signal-safe calls from here on. SIGPIPE ignored: when the automount's
+        // daemon is gone, the kernel's write of our request to its pipe fails with EPIPE and
+        // the SIGPIPE that comes with it is not always taken back (it is process-wide since
+        // Linux 4.x, while autofs_write() clears only the thread's pending set).
+        signal(SIGPIPE, SIG_IGN);
         struct cbhf_path_probe result = { .error = 0, .mount_root = -1, .fs_type = 0 };
+        struct statfs sfs;
+        // O_PATH without O_DIRECTORY: the lookup stops at an unserved automount point
+        // instead of triggering it (follow_automount() needs LOOKUP_OPEN or _DIRECTORY).
+        int before = open(path, O_PATH | O_CLOEXEC);
+        if (before < 0) {
+            result.before_error = errno;
+        } else {
+            if (fstatfs(before, &sfs) < 0)
+                result.before_error = errno;
+            else
+                result.before_fs_type = (int64_t) sfs.f_type;
+            close(before);
+        }
         int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (fd < 0) {
             result.error = errno;
         } else {
-            struct statfs sfs;
             if (fstatfs(fd, &sfs) < 0)
                 result.error = errno;
             else
                 result.fs_type = (int64_t) sfs.f_type;
-            int root = cbhf_is_mount_root(fd);
-            result.mount_root = root < 0 ? -1 : root;
+            struct statx stx;
+            if (statx(fd, "", AT_EMPTY_PATH | AT_NO_AUTOMOUNT, STATX_BASIC_STATS, &stx) == 0) {
+                if (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT)
+                    result.mount_root = (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT) ? 1 : 0;
+                result.device_major = stx.stx_dev_major;
+                result.device_minor = stx.stx_dev_minor;
+            }
         }
         ssize_t ignored = write(fds[1], &result, sizeof result);
         (void) ignored;
@@ -180,5 +193,61 @@ int cbhf_read_path_probe(int fd, struct cbhf_path_probe *out) {
         errno = EIO;
         return -1;
     }
+    return 0;
+}
+
+pid_t cbhf_fork_with_pipe(int *read_fd, int *write_fd) {
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) < 0)
+        return -1;
+    pid_t child = fork();
+    if (child < 0) {
+        int saved = errno;
+        close(fds[0]);
+        close(fds[1]);
+        errno = saved;
+        return -1;
+    }
+    if (child == 0) {
+        close(fds[0]);
+        *write_fd = fds[1];
+        return 0;
+    }
+    close(fds[1]);
+    *read_fd = fds[0];
+    return child;
+}
+
+int cbhf_unshare_mount_namespace(void) {
+    return unshare(CLONE_NEWNS);
+}
+
+int cbhf_make_mounts_private(void) {
+    return mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
+}
+
+int cbhf_umount(const char *path, int detach) {
+    return umount2(path, detach ? MNT_DETACH : 0);
+}
+
+int cbhf_syncfs(int fd) {
+    return syncfs(fd);
+}
+
+int cbhf_block_device(const char *path, uint32_t *major_out, uint32_t *minor_out, const char **kind) {
+    struct stat st;
+    if (stat(path, &st) < 0)
+        return -1;
+    if (S_ISBLK(st.st_mode)) {
+        *major_out = major(st.st_rdev);
+        *minor_out = minor(st.st_rdev);
+        return 1;
+    }
+    *kind = S_ISREG(st.st_mode)    ? "a regular file"
+          : S_ISDIR(st.st_mode)    ? "a directory"
+          : S_ISCHR(st.st_mode)    ? "a character device"
+          : S_ISFIFO(st.st_mode)   ? "a FIFO"
+          : S_ISSOCK(st.st_mode)   ? "a socket"
+                                   : "not a block device";
     return 0;
 }

@@ -5,7 +5,8 @@ import BootHoldCore
 import BootHoldJournal
 import BootHoldSystem
 
-/// One shutdown-time finalization: check → lock → record → run → record.
+/// One shutdown-time finalization: check (mounting a path nothing serves) → lock → record →
+/// run → unmount → record.
 struct FinalizeRun {
     let request: RunRequest
     let log: Logger
@@ -44,27 +45,37 @@ struct FinalizeRun {
             return fail(records, reason: "cannot set up signal handling: \(error)", status: FinalizeExitCode.internalError)
         }
 
+        // Whatever boothold-finalize mounted itself is synced and unmounted before the result
+        // is recorded, on every path out.
+        let ownMounts = OwnMounts(records: records, log: log)
+        var reached: [ReachedPath] = []
         for path in request.required {
-            let check = RequiredPathCheck(path: path, profile: request.name)
-            if let problem = check.problem(until: deadline, timeout: request.timeout, inbox: inbox) {
-                let result = resultRecord(.unreachable, reason: problem)
+            let check = RequiredPathCheck(path: MountPath.normalize(path) ?? path, profile: request.name, log: log)
+            switch check.reach(until: deadline, timeout: request.timeout, inbox: inbox, ownMounts: ownMounts) {
+            case .reached(let how):
+                log.debug(how.summary)
+                reached.append(how)
+            case .unreachable(let problem):
+                ownMounts.releaseAll()
+                let result = resultRecord(.unreachable, reason: problem, reached: reached)
                 records.writeResult(result, message: sentence("Not finalizing \(request.name): \(problem)"), level: .error,
                                     extraFields: [JournalField("BOOTHOLD_PATH", path)])
                 return FinalizeExitCode.unreachable
             }
-            log.debug("\(path) is mounted and reachable")
         }
 
         var lock: ExclusiveLock?
         if let lockPath = request.lock {
-            switch acquireLock(lockPath, until: deadline, records: records) {
+            switch acquireLock(lockPath, until: deadline, records: records, reached: reached) {
             case .success(let held): lock = held
-            case .failure(let status): return status
+            case .failure(let status):
+                ownMounts.releaseAll()
+                return status
             }
         }
         defer { lock?.release() }
 
-        return runCommand(records: records, inbox: inbox, deadline: deadline)
+        return runCommand(records: records, inbox: inbox, deadline: deadline, reached: reached, ownMounts: ownMounts)
     }
 
     private enum LockResult {
@@ -72,12 +83,12 @@ struct FinalizeRun {
         case failure(Int32)
     }
 
-    private func acquireLock(_ path: String, until deadline: Deadline, records: OutcomeLog) -> LockResult {
+    private func acquireLock(_ path: String, until deadline: Deadline, records: OutcomeLog, reached: [ReachedPath]) -> LockResult {
         let attempt: ExclusiveLock.Attempt
         do {
             attempt = try ExclusiveLock.acquire(path, until: deadline)
         } catch {
-            return .failure(fail(records, reason: "cannot lock \(path): \(error)", status: FinalizeExitCode.internalError))
+            return .failure(fail(records, reason: "cannot lock \(path): \(error)", status: FinalizeExitCode.internalError, reached: reached))
         }
         let reason: String
         switch attempt {
@@ -89,17 +100,21 @@ struct FinalizeRun {
         case .interrupted(let signal):
             reason = "received \(signalName(signal)) while waiting for the lock on \(path)"
         }
-        let result = resultRecord(.locked, reason: reason)
+        let result = resultRecord(.locked, reason: reason, reached: reached)
         records.writeResult(result, message: sentence("Not finalizing \(request.name): \(reason)"), level: .error,
                             extraFields: [JournalField("BOOTHOLD_LOCK", path)])
         return .failure(FinalizeExitCode.locked)
     }
 
-    private func runCommand(records: OutcomeLog, inbox: SignalInbox, deadline: Deadline) -> Int32 {
+    private func runCommand(
+        records: OutcomeLog, inbox: SignalInbox, deadline: Deadline, reached: [ReachedPath], ownMounts: OwnMounts
+    ) -> Int32 {
+        // Every way out below has the command gone: the own mounts go before the result.
+        defer { ownMounts.releaseAll() }
         let commandLine = request.command.joined(separator: " ")
         records.writeStarted(StartedRecord(
             name: request.name, staged: request.staged, command: request.command,
-            startedRealtimeMicroseconds: WallClock.nowMicroseconds(), bootID: bootID, pid: getpid()))
+            startedRealtimeMicroseconds: WallClock.nowMicroseconds(), bootID: bootID, pid: getpid(), reached: reached))
 
         let spawned = MonotonicInstant.now()
         let child: ChildProcess
@@ -112,9 +127,11 @@ struct FinalizeRun {
             case .permissionDenied, Errno(rawValue: ENOEXEC): status = FinalizeExitCode.cannotExecute
             default: status = FinalizeExitCode.internalError
             }
-            return fail(records, reason: "cannot run \(request.command[0]): \(error.errno)", status: status)
+            ownMounts.releaseAll()
+            return fail(records, reason: "cannot run \(request.command[0]): \(error.errno)", status: status, reached: reached)
         } catch {
-            return fail(records, reason: "cannot run \(request.command[0]): \(error)", status: FinalizeExitCode.internalError)
+            ownMounts.releaseAll()
+            return fail(records, reason: "cannot run \(request.command[0]): \(error)", status: FinalizeExitCode.internalError, reached: reached)
         }
 
         let ending: CommandEnding
@@ -123,19 +140,23 @@ struct FinalizeRun {
         } catch {
             // Only a failing waitpid/poll/read gets here; the command may still be running.
             child.send(SIGKILL)
-            return fail(records, reason: "lost track of \(commandLine): \(error)", status: FinalizeExitCode.internalError)
+            return fail(records, reason: "lost track of \(commandLine): \(error)", status: FinalizeExitCode.internalError, reached: reached)
         }
 
         let duration = MonotonicInstant.now().since(spawned)
         let stagedAfter = DurableFile.exists(request.staged)
+        ownMounts.releaseAll()
         let verdict = CommandVerdict(termination: ending.termination, deadlineExpired: ending.stoppedAt != nil)
-        var result = resultRecord(verdict.outcome, reason: ending.reason(command: request.command[0], timeout: request.timeout))
+        var result = resultRecord(verdict.outcome, reason: ending.reason(command: request.command[0], timeout: request.timeout),
+                                  reached: reached)
         switch ending.termination {
         case .exited(let status): result.exitStatus = status
         case .signaled(let signal): result.signal = signal
         }
         result.duration = duration
-        result.stagedAfter = stagedAfter
+        // Only for an updater that removes FILE when it applies the deployment does FILE
+        // still being there mean "not applied".
+        if !request.stagedKept { result.stagedAfter = stagedAfter }
 
         let message: String
         let level: LogLevel
@@ -143,7 +164,8 @@ struct FinalizeRun {
             message = "Finalizing \(request.name): " + ResultRecord.notAppliedSentence(staged: request.staged) + "."
             level = .warning
         } else if verdict.outcome == .succeeded {
-            message = "Finalized \(request.name) in \(duration)."
+            let fallbacks = reached.filter { $0.how == .mountedByFinalize }.map { "\($0.path) was mounted by boothold-finalize" }
+            message = "Finalized \(request.name) in \(duration)" + (fallbacks.isEmpty ? "" : "; " + fallbacks.joined(separator: ", ")) + "."
             level = .info
         } else {
             message = "Finalizing \(request.name) \(verdict.outcome.pastTense): \(result.reason) after \(duration)."
@@ -154,8 +176,8 @@ struct FinalizeRun {
     }
 
     /// Records an attempt that boothold-finalize itself could not carry through.
-    private func fail(_ records: OutcomeLog, reason: String, status: Int32) -> Int32 {
-        let result = resultRecord(.failed, reason: reason)
+    private func fail(_ records: OutcomeLog, reason: String, status: Int32, reached: [ReachedPath] = []) -> Int32 {
+        let result = resultRecord(.failed, reason: reason, reached: reached)
         records.writeResult(result, message: "Finalizing \(request.name) failed: \(reason).", level: .error)
         return status
     }
@@ -165,10 +187,10 @@ struct FinalizeRun {
         text.hasSuffix("?") || text.hasSuffix(".") ? text : text + "."
     }
 
-    private func resultRecord(_ outcome: FinalizeOutcome, reason: String) -> ResultRecord {
+    private func resultRecord(_ outcome: FinalizeOutcome, reason: String, reached: [ReachedPath] = []) -> ResultRecord {
         ResultRecord(
             name: request.name, staged: request.staged, outcome: outcome, reason: reason,
-            finishedRealtimeMicroseconds: WallClock.nowMicroseconds(), bootID: bootID)
+            finishedRealtimeMicroseconds: WallClock.nowMicroseconds(), bootID: bootID, reached: reached)
     }
 
     /// Waits for the command: forwards SIGTERM/SIGINT, stops it at the deadline with SIGTERM

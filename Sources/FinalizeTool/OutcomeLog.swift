@@ -54,11 +54,13 @@ struct OutcomeLog {
         }
     }
 
+    /// "Finalizing NAME: running COMMAND; /sysroot is mounted (xfs), /boot is held (vfat)."
     func writeStarted(_ record: StartedRecord) {
         write(record.text, named: StartedRecord.fileName)
+        let paths = record.reached.isEmpty ? "" : "; " + record.reached.map(\.summary).joined(separator: ", ")
         entry(.info, messageID: FinalizeMessageID.started,
-              "Finalizing \(name): running \(record.command.joined(separator: " ")).",
-              fields: [JournalField("BOOTHOLD_COMMAND", record.command.joined(separator: " "))])
+              "Finalizing \(name): running \(record.command.joined(separator: " "))\(paths).",
+              fields: [JournalField("BOOTHOLD_COMMAND", record.command.joined(separator: " "))] + OutcomeLog.fields(of: record.reached))
     }
 
     /// Writes the result file first (it is what the next boot reads), then the journal entry.
@@ -75,7 +77,14 @@ struct OutcomeLog {
         if let signal = record.signal { fields.append(JournalField("SIGNAL", String(signal))) }
         if let duration = record.duration { fields.append(JournalField("DURATION_USEC", String(duration.microseconds))) }
         if let after = record.stagedAfter { fields.append(JournalField("BOOTHOLD_STAGED_AFTER", after ? "yes" : "no")) }
-        return fields
+        return fields + OutcomeLog.fields(of: record.reached)
+    }
+
+    /// The records' path keys as journal fields: `BOOTHOLD_REQUIRED_1`, `BOOTHOLD_REACHED_1`, ….
+    static func fields(of reached: [ReachedPath]) -> [JournalField] {
+        reached.enumerated().flatMap { offset, path in
+            path.pairs(index: offset + 1).map { JournalField("BOOTHOLD_" + $0.key, $0.value) }
+        }
     }
 
     private func write(_ text: String, named fileName: String) {

@@ -22,7 +22,8 @@ struct OutcomeReport {
         let started = startedText.map { StartedRecord(parsing: $0) ?? damagedStarted() }
         let result = resultText.map { ResultRecord(parsing: $0) ?? damagedResult() }
         let startedAt = started.flatMap { $0.startedRealtimeMicroseconds > 0 ? WallClock.localDescription(microseconds: $0.startedRealtimeMicroseconds) : nil }
-        let verdict = ReportVerdict(name: request.name, started: started, result: result, startedAt: startedAt)
+        let finishedAt = result.flatMap { $0.finishedRealtimeMicroseconds > 0 ? WallClock.localDescription(microseconds: $0.finishedRealtimeMicroseconds) : nil }
+        let verdict = ReportVerdict(name: request.name, started: started, result: result, startedAt: startedAt, finishedAt: finishedAt)
 
         switch verdict {
         case .nothingRecorded:

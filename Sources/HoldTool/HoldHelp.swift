@@ -1,27 +1,34 @@
 enum HoldHelp {
     static let text = """
         Usage: boothold-hold [--release-when-gone FILE] PATH...
+               boothold-hold --after-stop [--release-when-gone FILE] PATH...
 
-        Keep each mount point PATH busy until SIGTERM, so that autofs cannot expire it
-        (an automounted /boot stays mounted until a staged deployment is finalized at
-        shutdown). Run from a Type=notify unit with ExecStart=+…: it must run in PID 1's
-        mount namespace, because autofs ignores busy mounts in other namespaces.
+        Keep each mount point PATH busy, so that autofs cannot expire it (an automounted
+        /boot stays mounted until a staged deployment is finalized at shutdown). Run from
+        a Type=notify unit with ExecStart=+…: it must run in PID 1's mount namespace,
+        because autofs ignores busy mounts in other namespaces.
 
         Each PATH is opened as a directory (triggering its automount) and must then not be
-        an unmounted autofs mount point. READY=1 is sent only once every PATH is held.
+        an unmounted autofs mount point. READY=1 is sent once the hold knows what to hold
+        and holds it.
 
         Options:
-          --release-when-gone FILE  also release (exit 0) when FILE, having existed while
-                                    held, is deleted or renamed away (deployment unstaged)
+          --release-when-gone FILE  hold the paths only while FILE exists (a deployment
+                                    is staged): ready at once when it does not, pin when
+                                    it appears, release when it goes away and keep
+                                    watching; not while the paired NAME.service finalizes
+          --after-stop              as ExecStopPost=: log when the hold stopped while FILE
+                                    exists, and why ($SERVICE_RESULT, $EXIT_CODE,
+                                    $EXIT_STATUS); always exits 0
           -h, --help                show this help
           --version                 show the version
 
         Signals: SIGTERM, SIGINT release and exit 0; SIGHUP is ignored.
 
         Exit status:
-          0  released (signal, or FILE gone)
+          0  stopped by a signal (also --help, --version, --after-stop)
           2  usage error
-          3  a PATH could not be opened or is not mounted; nothing is held
+          3  a PATH could not be opened or is not mounted when it had to be held
           4  not running in PID 1's mount namespace
           5  signals, inotify or the notification to systemd could not be set up
 

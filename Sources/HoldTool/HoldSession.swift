@@ -4,7 +4,9 @@ import Glibc
 import BootHoldCore
 import BootHoldSystem
 
-/// One run of the hold: check the namespace, pin the paths, tell systemd, wait, release.
+/// One run of the hold: check the namespace, watch the staged file, then do what
+/// `HoldLifecycle` decides — pin while staged, release when unstaged, tell systemd — until
+/// SIGTERM/SIGINT or a failure to pin.
 struct HoldSession {
     let request: HoldRequest
     let signals: SignalDescriptor
@@ -16,16 +18,8 @@ struct HoldSession {
             return status
         }
 
-        var pinned: PinnedMounts
-        do {
-            pinned = try PinnedMounts.pin(request.paths, log: log)
-        } catch {
-            log.error("\(error); holding nothing")
-            return .pathNotHeld
-        }
-        defer { pinned.release() }
-        let paths = pinned.mounts.map(\.path).joined(separator: ", ")
-
+        // The watch first, then the look at FILE (in StagedFileWatch.init): a FILE created or
+        // removed from here on is an event, not missed between the look and the watch.
         var watch: StagedFileWatch?
         if let file = request.releaseWhenGone {
             do {
@@ -36,36 +30,60 @@ struct HoldSession {
             }
         }
 
-        // READY only now: the finalize unit is ordered after this one, so it must not start
-        // before every path is pinned (ostree's own Type=exec hold leaves that window open).
-        let status = HeldMount.status(pinned.mounts)
         let notifier = ServiceNotifier.fromEnvironment()
-        if let notifier {
+        if notifier == nil { log.debug("NOTIFY_SOCKET is not set: not notifying a service manager") }
+        var lifecycle = HoldLifecycle(request: request)
+        var pinned: PinnedMounts?
+        defer { pinned?.release() }
+
+        var actions = lifecycle.handle(.started(stagedFileExists: watch?.exists))
+        while true {
+            while !actions.isEmpty {
+                switch actions.removeFirst() {
+                case .log(let level, let message):
+                    log.log(level, message)
+                case .notify(let assignments):
+                    guard let notifier else { continue }
+                    do {
+                        try notifier.send(assignments)
+                    } catch let error where assignments.contains("READY=1") {
+                        // The finalize unit waits for READY: without it the start times out.
+                        log.error("Cannot tell the service manager READY=1: \(error); holding nothing")
+                        return .systemFailure
+                    } catch {
+                        log.debug("Cannot update the service manager's status: \(error)")
+                    }
+                case .pin:
+                    let answer: HoldLifecycle.Event
+                    do {
+                        let mounts = try PinnedMounts.pin(request.paths, log: log)
+                        pinned = mounts
+                        answer = .pinned(mounts.mounts)
+                    } catch {
+                        answer = .pinFailed("\(error)")
+                    }
+                    actions.insert(contentsOf: lifecycle.handle(answer), at: 0)
+                case .release:
+                    pinned?.release()
+                    pinned = nil
+                case .stopWatching:
+                    watch = nil
+                case .exit(let status):
+                    return status
+                }
+            }
             do {
-                try notifier.send(["READY=1", "STATUS=\(status)"])
+                actions = lifecycle.handle(try nextEvent(&watch))
             } catch {
-                log.error("Cannot tell the service manager READY=1: \(error); holding nothing")
+                log.error("Waiting failed: \(error); releasing \(request.paths.joined(separator: ", "))")
                 return .systemFailure
             }
-        } else {
-            log.debug("NOTIFY_SOCKET is not set: not notifying a service manager")
         }
-        log.info(status)
-
-        let reason: String
-        do {
-            reason = try waitForRelease(watch: &watch, paths: paths)
-        } catch {
-            log.error("Waiting failed: \(error); releasing \(paths)")
-            return .systemFailure
-        }
-        log.info(reason)
-        try? notifier?.send(["STOPPING=1", "STATUS=Releasing \(paths)"])
-        return .released
     }
 
-    /// Waits on the signal descriptor (and the watch) until a release; returns why.
-    private func waitForRelease(watch: inout StagedFileWatch?, paths: String) throws -> String {
+    /// Sleeps in poll(2) on the signal descriptor (and the watch) until something happens
+    /// that the lifecycle must hear of.
+    private func nextEvent(_ watch: inout StagedFileWatch?) throws -> HoldLifecycle.Event {
         while true {
             var descriptors = [signals.descriptor]
             if let watch { descriptors.append(watch.descriptor) }
@@ -73,29 +91,22 @@ struct HoldSession {
             // resident until shutdown.
             let ready = try waitUntilReadable(descriptors, codePages: .giveBack)
 
-            if ready.contains(signals.descriptor) {
-                while let signal = try signals.next() {
-                    let sender = signal.senderPID == 0 ? "" : " from PID \(signal.senderPID)"
-                    guard signal.number != SIGHUP else {
-                        log.info("Received SIGHUP\(sender): ignored, still holding \(paths)")
-                        continue
-                    }
-                    return "Received \(signal.name)\(sender): releasing \(paths)"
-                }
+            if ready.contains(signals.descriptor), let signal = try signals.next() {
+                let kind: HoldSignal.Kind = signal.number == SIGHUP ? .hangUp : .terminate
+                return .signal(HoldSignal(kind, name: signal.name, senderPID: signal.senderPID))
             }
 
             if let current = watch, ready.contains(current.descriptor) {
+                let change: StagedFilePresence.Change?
                 do {
-                    guard try current.handlePendingEvents() == .release else { continue }
-                    guard let reason = FinalizationInProgress.reasonToKeepHolding() else {
-                        return "\(current.file) is gone: deployment unstaged, releasing \(paths)"
-                    }
-                    log.notice("\(current.file) is gone while \(reason): holding \(paths) until stopped")
-                    watch = nil
+                    change = try current.handlePendingEvents()
                 } catch {
-                    // Holding on is the safe side: a missed hold loses an update.
-                    log.warning("Stopped watching \(current.file): \(error); holding \(paths) until stopped")
-                    watch = nil
+                    return .watchFailed("\(error)")
+                }
+                switch change {
+                case .appeared: return .stagedFileAppeared
+                case .gone: return .stagedFileGone(keepHolding: FinalizationInProgress.reasonToKeepHolding())
+                case nil: continue
                 }
             }
         }

@@ -5,8 +5,10 @@ import BootHoldCore
 import BootHoldSystem
 
 /// `boothold-hold [--release-when-gone FILE] PATH...`: keeps each PATH busy from PID 1's
-/// mount namespace until SIGTERM, so autofs cannot expire `/boot` before a staged deployment
-/// is finalized at shutdown (ostree#2543). Arguments → check the world → hold.
+/// mount namespace while FILE exists (without FILE: until SIGTERM), so autofs cannot expire
+/// `/boot` before a staged deployment is finalized at shutdown (ostree#2543).
+/// `boothold-hold --after-stop …` reports, after the hold stopped, whether that left a staged
+/// deployment unprotected. Arguments → check the world → hold.
 public enum HoldTool {
     /// Runs the command with `arguments` (argv, including argv[0]) and returns the exit status.
     public static func main(_ arguments: [String]) -> Int32 {
@@ -26,6 +28,8 @@ public enum HoldTool {
             command = try HoldCommand.parse(Array(arguments.dropFirst()))
         } catch {
             try? FileDescriptor.standardError.writeAll("boothold-hold: \(error)\n\(HoldCommand.usage)\n")
+            // ExecStopPost= must not change the unit's result, even when its line is wrong.
+            if arguments.contains("--after-stop") { return HoldExitStatus.released.rawValue }
             return HoldExitStatus.usage.rawValue
         }
 
@@ -39,6 +43,8 @@ public enum HoldTool {
         case .hold(let request):
             let session = HoldSession(request: request, signals: signals, log: log)
             return session.run().rawValue
+        case .afterStop(let request):
+            return HoldAfterStop.run(request, log: log).rawValue
         }
     }
 }

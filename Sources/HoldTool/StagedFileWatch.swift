@@ -13,31 +13,29 @@ final class StagedFileWatch {
     private let log: Logger
     private var watch: InotifyWatch?
     private var watchedPath = ""
-    private var release = StagedFileRelease()
+    private var presence = StagedFilePresence(exists: false)
 
     private static let mask: InotifyMask = [
         .created, .deleted, .movedFrom, .movedTo, .deletedSelf, .movedSelf, .onlyDirectory,
     ]
 
     var descriptor: FileDescriptor { inotify.descriptor }
+    /// Whether FILE exists, as last reported (at first: the look made once the watch was armed).
+    var exists: Bool { presence.exists }
 
+    /// Arms the watch, then looks at FILE: whatever happens to it from now on is seen.
     init(file: String, log: Logger) throws {
         self.file = file
         (directory, name) = WatchedPath.split(file)
         self.log = log
         inotify = try Inotify.open()
         try arm()
-        _ = try look()
-        switch release.presence {
-        case .staged:
-            log.info("\(file) exists: releasing when it is gone")
-        case .notYetStaged:
-            log.info("\(file) does not exist yet: releasing only after it has existed and is gone")
-        }
+        presence = StagedFilePresence(exists: try PathPresence.of(file) == .exists)
     }
 
-    /// Handles every queued event; `.release` once FILE existed while held and is now gone.
-    func handlePendingEvents() throws -> StagedFileRelease.Decision {
+    /// Handles every queued event; says whether FILE appeared or went away since the last
+    /// report (nil: no change, including a file that came and went in between).
+    func handlePendingEvents() throws -> StagedFilePresence.Change? {
         var rearm = false
         for event in try inotify.pendingEvents() {
             if event.mask.contains(.queueOverflow) {
@@ -47,13 +45,13 @@ final class StagedFileWatch {
             }
             guard event.watch == watch else { continue }  // a watch already replaced
             if watchedPath == directory, event.name == name {
-                if !event.mask.intersection([.created, .movedTo]).isEmpty,
-                   release.observe(.present) == .keepHolding {
+                if !event.mask.intersection([.created, .movedTo]).isEmpty {
                     log.debug("\(file) appeared")
+                    presence.observe(exists: true)
                 }
-                if !event.mask.intersection([.deleted, .movedFrom]).isEmpty,
-                   release.observe(.absent) == .release {
-                    return .release
+                if !event.mask.intersection([.deleted, .movedFrom]).isEmpty {
+                    log.debug("\(file) went away")
+                    presence.observe(exists: false)
                 }
             } else if !event.mask.intersection([.deletedSelf, .movedSelf, .ignored]).isEmpty {
                 // The watched directory itself went away (and FILE with it, if it was there).
@@ -64,9 +62,11 @@ final class StagedFileWatch {
                 rearm = true
             }
         }
-        guard rearm else { return .keepHolding }
-        try arm()
-        return try look()
+        if rearm {
+            try arm()
+            try look()
+        }
+        return presence.change()
     }
 
     /// Watches FILE's directory, or the nearest ancestor of it that exists.
@@ -91,10 +91,7 @@ final class StagedFileWatch {
     }
 
     /// Looks at FILE itself: catches what happened before the current watch was in place.
-    private func look() throws -> StagedFileRelease.Decision {
-        switch try PathPresence.of(file) {
-        case .exists: return release.observe(.present)
-        case .missing: return release.observe(.absent)
-        }
+    private func look() throws {
+        presence.observe(exists: try PathPresence.of(file) == .exists)
     }
 }

@@ -52,15 +52,25 @@ let pairedOstreeHold = pairedHeader + """
     After=local-fs.target
     Before=basic.target final.target
     Conflicts=final.target
+    # Restarted at once whenever it stops while ostree-finalize-staged.service is active:
+    # a hold that keeps failing is given up after 5 starts within a minute.
+    StartLimitIntervalSec=1min
+    StartLimitBurst=5
 
     [Service]
-    # notify: ready only once every path is open and mounted, so the finalize unit
-    # ordered after this one never starts while /boot can still expire.
+    # notify: ready once every path is open and mounted (with nothing staged yet:
+    # once it watches for the staged file), so the finalize unit ordered after it
+    # never starts while a staged deployment's /boot can still expire.
     Type=notify
     NotifyAccess=main
+    # ostree >= 2025.2 waits for this start in 'ostree admin deploy --stage':
+    # well under systemd's 90 s default, even when the start has to mount /boot.
+    TimeoutStartSec=30s
     # '+': no sandboxing and no private mount namespace; autofs only counts
     # openers in the root namespace as busy (https://github.com/ostreedev/ostree/issues/2543).
     ExecStart=+"/usr/libexec/boothold/boothold-hold" "--release-when-gone" "/run/ostree/staged-deployment" "/sysroot" "/boot"
+    # Says in the journal when the hold stopped while a deployment is staged, and why.
+    ExecStopPost=+"/usr/libexec/boothold/boothold-hold" "--after-stop" "--release-when-gone" "/run/ostree/staged-deployment" "/sysroot" "/boot"
 
     """
 
@@ -92,10 +102,21 @@ let pairedOstreePath = pairedHeader + """
     let finalize = try #require(output.file("ostree-finalize-staged.service"))
     let expected = pairedHeader + plainOstreeFinalize.split(separator: "\n\n", maxSplits: 1)[1].replacingOccurrences(
         of: "Conflicts=final.target\n",
-        with: "Conflicts=final.target\nWants=ostree-finalize-staged-hold.service\nAfter=ostree-finalize-staged-hold.service\n")
+        with: """
+            Conflicts=final.target
+            Wants=ostree-finalize-staged-hold.service
+            After=ostree-finalize-staged-hold.service
+            # While this unit is active, systemd starts the hold again whenever it is not
+            # running: killed, crashed, failed at start or stopped (systemd >= 249).
+            Upholds=ostree-finalize-staged-hold.service
+
+            """)
         .replacingOccurrences(of: "RequiresMountsFor=\"/sysroot\" \"/boot\"\n", with: "After=sysroot.mount boot.mount\n")
     #expect(finalize == expected)
+    // Paired with a path unit: the finalize unit is also started at every boot, so that its
+    // ExecStop= runs at every shutdown, however soon after staging it comes.
     #expect(output.links == [
+        GeneratedLink(relativePath: "basic.target.wants/ostree-finalize-staged.service", target: "../ostree-finalize-staged.service"),
         GeneratedLink(relativePath: "paths.target.wants/ostree-finalize-staged.path", target: "../ostree-finalize-staged.path"),
         GeneratedLink(relativePath: "multi-user.target.wants/boothold-report@ostree-finalize-staged.service", target: "/usr/lib/systemd/system/boothold-report@.service"),
     ])
@@ -145,6 +166,10 @@ let hostileProfile = """
     let start = try SystemdReading.command(try #require(SystemdReading.value(of: "ExecStart", in: hold)))
     #expect(start.prefix == "+")
     #expect(start.argv == [libexec + "/boothold-hold", "--release-when-gone", profile.staged] + profile.paths)
+    let afterStop = try SystemdReading.command(try #require(SystemdReading.value(of: "ExecStopPost", in: hold)))
+    #expect(afterStop.prefix == "+")
+    #expect(afterStop.argv == [libexec + "/boothold-hold", "--after-stop", "--release-when-gone", profile.staged] + profile.paths)
+    #expect(SystemdReading.value(of: "Upholds", in: finalize) == "hostile-hold.service")
     // Paired: ordered after each path's mount unit (and those above it), nothing required.
     let mountUnits = ["boot.mount", "mnt-with\\x20space.mount", "mnt.mount", "mnt-per\\x25cent.mount",
                       "mnt-quo\\x22te.mount", "mnt-back\\x5cslash.mount", "mnt-dollar\\x24.mount"]

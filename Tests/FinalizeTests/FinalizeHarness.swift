@@ -80,11 +80,14 @@ final class FinalizeHarness {
     }
 
     /// Starts boothold-finalize with `arguments` in a private mount namespace (same pid:
-    /// unshare and bash exec it) after running `setup` there (shell, e.g. mounts).
+    /// unshare and bash exec it) after running `setup` there (shell, e.g. mounts). With
+    /// `afterwards`, bash stays boothold-finalize's parent and runs that shell in the same
+    /// namespace once it has exited (for checks of the namespace it was started in); the
+    /// exit status is still boothold-finalize's.
     /// posix_spawn and waitpid, not Foundation's Process: Process hands the child its
     /// exit-notification socket, so any daemon or orphan left behind would hold up
     /// waitUntilExit(), and it reaps on one shared queue.
-    func start(_ arguments: [String], setup: String = "") throws -> RunningFinalize {
+    func start(_ arguments: [String], setup: String = "", afterwards: String? = nil) throws -> RunningFinalize {
         // Descriptors other threads' spawns leaked into this one are closed before anything
         // else runs (bash: dash cannot close descriptors above 9).
         let script = """
@@ -94,7 +97,7 @@ final class FinalizeHarness {
         mkdir -p /run/systemd/journal
         ln -s "$BOOTHOLD_TEST_JOURNAL" /run/systemd/journal/socket
         \(setup)
-        exec "$@"
+        \(afterwards.map { "set +e\n\"$@\"\nstatus=$?\n\($0)\nexit $status" } ?? "exec \"$@\"")
         """
         let argv = ["/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/bash", "-c", script, "bash",
                     FinalizeHarness.executable] + arguments
@@ -127,8 +130,8 @@ final class FinalizeHarness {
     }
 
     /// Runs to the end.
-    func run(_ arguments: [String], setup: String = "") throws -> FinishedFinalize {
-        try start(arguments, setup: setup).finish()
+    func run(_ arguments: [String], setup: String = "", afterwards: String? = nil) throws -> FinishedFinalize {
+        try start(arguments, setup: setup, afterwards: afterwards).finish()
     }
 
     /// The usual run-mode arguments for this world.
@@ -141,13 +144,20 @@ final class FinalizeHarness {
         try run(["--report", "--name", "test-profile", "--state-dir", stateDirectory])
     }
 
-    /// A record file of the profile parsed into its KEY=VALUE pairs, nil when absent.
+    /// A record file of the profile parsed into its KEY=VALUE pairs (values unescaped:
+    /// `\\` and `\n`), nil when absent.
     func record(_ name: String) -> [String: String]? {
         guard let text = try? String(contentsOfFile: stateDirectory + "/test-profile/" + name, encoding: .utf8) else { return nil }
         var fields: [String: String] = [:]
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {
             guard let eq = line.firstIndex(of: "=") else { continue }
-            fields[String(line[..<eq])] = String(line[line.index(after: eq)...])
+            var value = "", escaped = false
+            for c in line[line.index(after: eq)...] {
+                if escaped { value.append(c == "n" ? "\n" : c == "r" ? "\r" : c); escaped = false }
+                else if c == "\\" { escaped = true }
+                else { value.append(c) }
+            }
+            fields[String(line[..<eq])] = value
         }
         return fields
     }

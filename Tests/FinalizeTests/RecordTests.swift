@@ -80,7 +80,7 @@ struct RecordTests {
     }
 
     @Test func ehostdownNamesTheHoldUnit() {
-        #expect(RequiredPathCheck(path: "/boot", profile: "ostree-finalize-staged").describe(.hostIsDown)
+        #expect(RequiredPathFinding.automountRefused.problem(path: "/boot", profile: "ostree-finalize-staged")
             == "systemd refused to mount the /boot automount because shutdown has begun (systemd#22528); "
             + "was ostree-finalize-staged-hold.service running?")
     }

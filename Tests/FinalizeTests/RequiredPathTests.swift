@@ -13,6 +13,13 @@ struct RequiredPathTests {
             setup: "mount -t tmpfs boothold-test-boot '\(boot)'")
         #expect(run.status == 0, "\(run.output)")
         #expect(world.exists(world.marker))
+        let started = try #require(world.record("started"))
+        #expect(started["REQUIRED_1"] == boot)
+        #expect(started["REACHED_1"] == "mounted")
+        #expect(started["FSTYPE_1"] == "tmpfs")
+        #expect(started["SOURCE_1"] == "boothold-test-boot")
+        #expect(started["REQUIRED_2"] == "/")
+        #expect(world.record("result")?["REACHED_2"] == "mounted")
     }
 
     @Test func directoryWithNothingMountedIsUnreachable() throws {

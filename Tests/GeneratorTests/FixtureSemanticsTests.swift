@@ -18,6 +18,7 @@ struct FixtureSemantics: CustomStringConvertible, Sendable {
     var description: String { fixture }
 
     static let ostree = "ostree-finalize-staged"
+    static let bootc = "bootc-finalize-staged"
 
     static let all: [FixtureSemantics] = [
         .init(fixture: "plain-ext4-boot", profiles: [ostree: .plain(reason: "no path will be an automount")]),
@@ -63,12 +64,44 @@ struct FixtureSemantics: CustomStringConvertible, Sendable {
         .init(fixture: "dropin-execstop-reset", profiles: [ostree: .paired(reason: "resets ExecStop=, which drops boothold-finalize")],
               logs: "boothold-generator: ostree-finalize-staged.service: /etc/systemd/system/ostree-finalize-staged.service.d/10-kyth-boot-rw.conf:3 resets ExecStop=, which drops boothold-finalize"),
         .init(fixture: "dropin-execstoppost-esp", profiles: [ostree: .paired(reason: "adds ExecStopPost=/usr/bin/bash /usr/sbin/rpi-bls-sync.sh, which runs after the ExecStop= commands")]),
+        .init(fixture: "bootc-composefs-esp-automount", profiles: [
+            ostree: .paired(reason: "systemd-gpt-auto-generator"),
+            bootc: .paired(reason: "systemd-gpt-auto-generator"),
+        ]),
+        .init(fixture: "bootc-drop-in-masked", profiles: [ostree: .plain(reason: "no path will be an automount")]),
         .init(fixture: "unreadable-inputs", profiles: [ostree: .paired(reason: "cannot read /proc/self/mountinfo")],
               logs: "99-gone.conf"),
     ]
 }
 
 @Suite struct FixtureSemanticsTests {
+    /// The shipped bootc drop-in: every unit of the profile carries its conditions (systemd
+    /// decides at run time, so on an ostree-booted machine the units stay inactive), and
+    /// boothold-finalize is told that bootc leaves its staged file in place. An administrator's
+    /// /dev/null link of the same name removes the profile.
+    @Test func bootcProfileIsConditionedAndKeepsItsStagedFile() throws {
+        let temporary = try TemporaryDirectory("semantics-bootc")
+        defer { temporary.remove() }
+        let (result, output) = try GoldenFixture(name: "bootc-composefs-esp-automount").generate(in: temporary)
+        #expect(result.status == 0)
+        let tree = try Tree.read(output)
+        for unit in ["bootc-finalize-staged.service", "bootc-finalize-staged-hold.service", "bootc-finalize-staged.path"] {
+            guard case .file(let text)? = tree[unit] else { Issue.record("\(unit) not written"); continue }
+            #expect(text.contains("\nConditionPathExists=!/run/ostree-booted\nConditionKernelCommandLine=composefs\n"), "\(unit)")
+        }
+        guard case .file(let finalize)? = tree["bootc-finalize-staged.service"],
+              case .file(let ostree)? = tree["ostree-finalize-staged.service"] else { Issue.record("finalize units missing"); return }
+        #expect(finalize.contains("\"--staged-kept\""))
+        #expect(!ostree.contains("--staged-kept"))
+        #expect(!ostree.contains("ConditionKernelCommandLine"))
+
+        let masked = try TemporaryDirectory("semantics-bootc-masked")
+        defer { masked.remove() }
+        let (maskedResult, maskedOutput) = try GoldenFixture(name: "bootc-drop-in-masked").generate(in: masked)
+        #expect(maskedResult.status == 0)
+        #expect(try Tree.read(maskedOutput).keys.allSatisfy { !$0.contains("bootc") })
+    }
+
     @Test func everyFixtureHasSemantics() {
         #expect(Set(GoldenFixture.all.map(\.name)) == Set(FixtureSemantics.all.map(\.fixture)))
     }
@@ -95,11 +128,21 @@ struct FixtureSemantics: CustomStringConvertible, Sendable {
                 #expect(hold != nil, "\(name)-hold.service missing")
                 #expect(finalize.contains("\nWants=\(name)-hold.service\n"))
                 #expect(finalize.contains("\nAfter=\(name)-hold.service\n"))
+                // systemd starts a hold that died again while the finalize unit is active.
+                #expect(finalize.contains("\nUpholds=\(name)-hold.service\n"))
+                if case .file(let holdUnit)? = hold {
+                    #expect(holdUnit.contains("\nExecStopPost=+\"/usr/libexec/boothold/boothold-hold\" \"--after-stop\" "))
+                    #expect(holdUnit.contains("\nStartLimitBurst="))
+                }
+                // Path-triggered: also started at boot, so its ExecStop= always runs.
+                let startedAtBoot = tree["basic.target.wants/\(name).service"]
+                #expect(startedAtBoot == (tree["\(name).path"] != nil ? .link("../\(name).service") : nil))
                 #expect(decision.contains("paired"), "\(decision)")
                 #expect(finalize.contains(reason), "reason '\(reason)' not in:\n\(finalize)")
             case .plain(let reason):
                 #expect(hold == nil, "\(name)-hold.service written")
                 #expect(!finalize.contains("-hold.service\n"))
+                #expect(tree["basic.target.wants/\(name).service"] == nil)
                 #expect(decision.contains("plain"), "\(decision)")
                 #expect(finalize.contains(reason), "reason '\(reason)' not in:\n\(finalize)")
             }

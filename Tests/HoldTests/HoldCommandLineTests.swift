@@ -14,7 +14,7 @@ import Testing
         let run = try SpawnedProcess.run([NamespaceStage.hold] + arguments)
         #expect(run.status == 2)
         #expect(run.standardError.contains(message), "stderr: \(run.standardError)")
-        #expect(run.standardError.contains("Usage: boothold-hold [--release-when-gone FILE] PATH..."))
+        #expect(run.standardError.contains("Usage: boothold-hold [--after-stop] [--release-when-gone FILE] PATH..."))
     }
 
     @Test func helpAndVersionGoToStandardOutput() throws {

@@ -4,9 +4,12 @@ protocol (Documentation/filesystems/autofs.rst), for boothold-hold's tests.
 
 Usage: autofs-test-daemon.py MOUNTPOINT
 Mounts autofs at MOUNTPOINT; a process outside this daemon's process group that walks into
-it triggers a tmpfs mount. Prints "ready", "mounted", "unmounted", "expired" and
-"expire refused ERRNO" lines. Reads "expire" lines on stdin: an immediate
-AUTOFS_IOC_EXPIRE_MULTI, which the kernel refuses (EAGAIN) while the mount is busy.
+it triggers a tmpfs mount. Prints "ready", "mounted", "unmounted", "expired",
+"expire refused ERRNO" and "refused EHOSTDOWN" lines. Reads lines on stdin: "expire", an
+immediate AUTOFS_IOC_EXPIRE_MULTI, which the kernel refuses (EAGAIN) while the mount is busy;
+"refuse", from now on fail mount requests with -EHOSTDOWN through /dev/autofs
+(AUTOFS_DEV_IOCTL_FAIL), as systemd does once the automount's stop is queued at shutdown;
+"serve", mount again. Each command is acknowledged with "ok COMMAND".
 """
 import ctypes
 import errno
@@ -19,6 +22,7 @@ AUTOFS_IOC_READY = 0x9360
 AUTOFS_IOC_FAIL = 0x9361
 AUTOFS_IOC_CATATONIC = 0x9362
 AUTOFS_IOC_EXPIRE_MULTI = 0x40049366  # _IOW(0x93, 0x66, int)
+AUTOFS_DEV_IOCTL_FAIL = 0xC0189377  # _IOWR(0x93, 0x77, struct autofs_dev_ioctl), 24 bytes
 AUTOFS_EXP_IMMEDIATE = 1
 PTYPE_MISSING_DIRECT = 5
 PTYPE_EXPIRE_DIRECT = 6
@@ -50,8 +54,19 @@ def main():
     os.close(pipe_write)
     control = os.open(mountpoint, os.O_RDONLY | os.O_DIRECTORY)
 
+    refusing = threading.Event()
+
     def answer(token, ok):
         libc.ioctl(control, AUTOFS_IOC_READY if ok else AUTOFS_IOC_FAIL, ctypes.c_ulong(token))
+
+    def refuse(token):
+        dev = os.open("/dev/autofs", os.O_RDONLY | os.O_CLOEXEC)
+        try:
+            param = struct.pack("=IIIiIi", 1, 1, 24, control, token, -errno.EHOSTDOWN)
+            check(libc.ioctl(dev, AUTOFS_DEV_IOCTL_FAIL, ctypes.create_string_buffer(param, 24)),
+                  "AUTOFS_DEV_IOCTL_FAIL")
+        finally:
+            os.close(dev)
 
     def serve():
         while True:
@@ -59,7 +74,10 @@ def main():
             if not packet:
                 return
             _, kind, token = struct.unpack_from("=iiI", packet)
-            if kind == PTYPE_MISSING_DIRECT:
+            if kind == PTYPE_MISSING_DIRECT and refusing.is_set():
+                refuse(token)
+                say("refused EHOSTDOWN")
+            elif kind == PTYPE_MISSING_DIRECT:
                 ok = libc.mount(b"tmpfs", mountpoint, b"tmpfs", 0, b"size=1m") == 0
                 answer(token, ok)
                 say("mounted" if ok else "mount failed")
@@ -73,7 +91,16 @@ def main():
     threading.Thread(target=serve, daemon=True).start()
     say("ready")
     for line in sys.stdin:
-        if line.strip() != "expire":
+        command = line.strip()
+        if command == "refuse":
+            refusing.set()
+            say("ok refuse")
+            continue
+        if command == "serve":
+            refusing.clear()
+            say("ok serve")
+            continue
+        if command != "expire":
             continue
         how = ctypes.c_int(AUTOFS_EXP_IMMEDIATE)
         if libc.ioctl(control, AUTOFS_IOC_EXPIRE_MULTI, ctypes.byref(how)) == 0:

@@ -5,7 +5,10 @@
 //   reading rules accept it: known sections and keys only, nothing injected;
 // - command lines, path lists and paths read back exactly as the profile says (the unit
 //   builder's round trip, end to end), helpers under the libexec directory;
-// - links are `TARGET.wants/NAME` → `../NAME`.
+// - links are `TARGET.wants/NAME` → `../NAME`;
+// - a paired finalize unit `Upholds=` its hold, whose `ExecStopPost=` is its `ExecStart=` with
+//   `--after-stop`, and is started at boot (`basic.target.wants/`) exactly when it has a path
+//   unit; a plain one neither.
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -16,9 +19,10 @@ import BootHoldMachine
 private let libexec = "/usr/libexec/boothold"
 private let allowedKeys: [String: Set<String>] = [
     "Unit": ["Description", "Documentation", "SourcePath", "ConditionPathExists", "DefaultDependencies",
-             "RequiresMountsFor", "After", "Before", "Conflicts", "Wants"],
+             "RequiresMountsFor", "After", "Before", "Conflicts", "Wants", "Upholds", "StartLimitIntervalSec",
+             "StartLimitBurst"],
     "Service": ["Type", "RemainAfterExit", "TimeoutStopSec", "ProtectHome", "ReadOnlyPaths", "ExecStop",
-                "ExecStart", "NotifyAccess"],
+                "ExecStart", "NotifyAccess", "TimeoutStartSec", "ExecStopPost"],
     "Path": ["PathExists", "Unit"],
 ]
 
@@ -101,12 +105,25 @@ public func fuzzWholeDecision(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CI
             fuzzCheck(description == profile.description, "\(name): Description= reads \(description), profile says \(profile.description)")
             if let condition = profile.condition {
                 let back = try SystemdUnitSyntax.path(only(finalize, "ConditionPathExists", name)).text
-                fuzzCheck(back == condition, "\(name): ConditionPathExists= reads \(back), profile says \(condition)")
+                fuzzCheck(back == condition.value, "\(name): ConditionPathExists= reads \(back), profile says \(condition.value)")
             }
-            if let hold = units[profile.name + "-hold.service"] {
+            let holdName = profile.name + "-hold.service"
+            let startedAtBoot = output.links.contains {
+                $0.relativePath == "basic.target.wants/\(name)" && $0.target == "../\(name)"
+            }
+            if let hold = units[holdName] {
                 let (prefixes, holdArgv) = try SystemdUnitSyntax.commandLine(only(hold, "ExecStart", "hold"))
                 fuzzCheck(prefixes == "+" && holdArgv.first?.text == libexec + "/boothold-hold", "hold ExecStart= \(prefixes) \(holdArgv.map(\.text))")
                 fuzzCheck(Array(holdArgv.suffix(profile.paths.count).map(\.text)) == profile.paths, "hold paths \(holdArgv.map(\.text))")
+                let (postPrefixes, post) = try SystemdUnitSyntax.commandLine(only(hold, "ExecStopPost", "hold"))
+                let expected = holdArgv.prefix(1).map(\.text) + ["--after-stop"] + holdArgv.dropFirst().map(\.text)
+                fuzzCheck(postPrefixes == "+" && post.map(\.text) == expected, "hold ExecStopPost= \(postPrefixes) \(post.map(\.text))")
+                let upholds = finalize.filter { $0.key == "Upholds" }.map(\.value.text)
+                fuzzCheck(upholds == [holdName], "\(name): Upholds= \(upholds), not \(holdName)")
+                fuzzCheck(startedAtBoot == (units[profile.name + ".path"] != nil), "\(name): started at boot \(startedAtBoot), path unit \(units[profile.name + ".path"] != nil)")
+            } else {
+                fuzzCheck(!finalize.contains { $0.key == "Upholds" }, "\(name): plain unit upholds something")
+                fuzzCheck(!startedAtBoot, "\(name): plain unit started at boot")
             }
             if let path = units[profile.name + ".path"] {
                 let back = try SystemdUnitSyntax.path(only(path, "PathExists", "path")).text

@@ -27,25 +27,51 @@ int cbhf_poll_readable(int fd, int timeout_ms);
 /// EINTR with *signal_out set when SIGTERM or SIGINT arrived, or the call's own error.
 int cbhf_lock_wait(int fd, uint64_t timeout_usec, int *signal_out);
 
-/// statx(2) STATX_ATTR_MOUNT_ROOT of the open `fd`: 1 when it is the root of a mount,
-/// 0 when not, -1 with errno; EOPNOTSUPP when the kernel does not report the attribute.
-int cbhf_is_mount_root(int fd);
-
 /// What a path probe child found: `error` is 0 or the errno of open/fstatfs; `mount_root`
-/// is 1, 0, or -1 when the kernel cannot tell (no STATX_ATTR_MOUNT_ROOT).
+/// is 1, 0, or -1 when the kernel cannot tell (no STATX_ATTR_MOUNT_ROOT); `device_*` the
+/// statx(2) stx_dev of the opened directory. `before_*`: fstatfs(2) of an O_PATH descriptor
+/// taken before the open, which does not trigger an automount (f_type 0x0187: the path was
+/// an automount point with nothing on it).
 struct cbhf_path_probe {
     int32_t error;
     int32_t mount_root;
     int64_t fs_type;
+    int64_t before_fs_type;
+    int32_t before_error;
+    uint32_t device_major;
+    uint32_t device_minor;
+    uint32_t reserved;
 };
 
-/// Forks a child that opens `path` O_RDONLY|O_DIRECTORY (a real access, which triggers an
-/// automount and may block in the kernel while the automount is served), fstatfs()es and
-/// statx()es it, writes one struct cbhf_path_probe to a pipe and exits. The parent gets the
-/// child's pid and the pipe's read end (O_CLOEXEC), so it can give up at a deadline: an
-/// automount whose daemon is gone blocks open(2) until SIGKILL (systemd#43700).
-/// Returns 0, or -1 with errno.
+/// Forks a child that looks at `path` through an O_PATH descriptor, then opens it
+/// O_RDONLY|O_DIRECTORY (a real access, which triggers an automount and may block in the
+/// kernel while the automount is served), fstatfs()es and statx()es it, writes one struct
+/// cbhf_path_probe to a pipe and exits. The parent gets the child's pid and the pipe's read
+/// end (O_CLOEXEC), so it can give up at a deadline: an automount whose daemon is gone
+/// blocks open(2) until SIGKILL (systemd#43700). Returns 0, or -1 with errno.
 int cbhf_fork_path_probe(const char *path, pid_t *pid, int *read_fd);
+
+/// fork(2) with a pipe from the child to the parent (both ends O_CLOEXEC). Returns as fork
+/// does: -1 with errno, 0 in the child (*write_fd set; the child must end with _exit(2)),
+/// the child's pid in the parent (*read_fd set).
+pid_t cbhf_fork_with_pipe(int *read_fd, int *write_fd);
+
+/// unshare(CLONE_NEWNS): a mount namespace of this process's own, a copy of the current one.
+int cbhf_unshare_mount_namespace(void);
+
+/// mount(NULL, "/", NULL, MS_REC|MS_PRIVATE, NULL): no mount or unmount propagates between
+/// this namespace and the one it was copied from, in either direction.
+int cbhf_make_mounts_private(void);
+
+/// umount2(path, 0), or with MNT_DETACH when `detach` (a lazy unmount of a busy mount).
+int cbhf_umount(const char *path, int detach);
+
+/// syncfs(2): writes back the file system `fd` is on.
+int cbhf_syncfs(int fd);
+
+/// stat(2), following symlinks: 1 and the device number when `path` is a block device;
+/// 0 and *kind set to what it is instead ("a regular file", "a directory", …); -1 with errno.
+int cbhf_block_device(const char *path, uint32_t *major, uint32_t *minor, const char **kind);
 
 /// Reads the child's struct from `fd`: 0, or -1 with errno (EIO: the child died without one).
 int cbhf_read_path_probe(int fd, struct cbhf_path_probe *out);

@@ -10,7 +10,8 @@ struct ProfileReadback {
     var finalizeArgv: [String]
     /// The finalize command: what follows `--` in `ExecStop=`.
     var command: [String]
-    /// `ExecStart=` of the hold unit, if the profile is paired.
+    /// `ExecStart=` of the hold unit, if the profile is paired (its `ExecStopPost=` is checked
+    /// to be the same with `--after-stop`).
     var holdArgv: [String]?
     /// `PathExists=` of the `.path` unit, if the profile has one.
     var pathExists: String?
@@ -39,6 +40,12 @@ struct ProfileReadback {
             let (prefixes, argv) = try SystemdUnitSyntax.commandLine(one(hold, "ExecStart"))
             guard prefixes == "+" else { throw UnitSyntaxError("hold ExecStart= prefix is '\(prefixes)', not '+'") }
             holdArgv = argv.map(\.text)
+            // ExecStopPost= reports on the same hold: the same argv with --after-stop first.
+            let (postPrefixes, post) = try SystemdUnitSyntax.commandLine(one(hold, "ExecStopPost"))
+            let expected = argv.prefix(1).map(\.text) + ["--after-stop"] + argv.dropFirst().map(\.text)
+            guard postPrefixes == "+", post.map(\.text) == expected else {
+                throw UnitSyntaxError("hold ExecStopPost= reads '\(postPrefixes)' \(post.map(\.text)), not '+' \(expected)")
+            }
         }
         if run.files["\(profile).path"] != nil {
             pathExists = try SystemdUnitSyntax.path(one(try assignments(run, "\(profile).path"), "PathExists")).text

@@ -1,0 +1,97 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import BootHoldCore
+import CBootHold
+
+/// boothold-finalize's own mount namespace, where it mounts a path nothing else will serve.
+/// The namespace it starts in (the finalize unit's, or PID 1's) never sees those mounts.
+public enum OwnMountNamespace {
+    /// unshare(CLONE_NEWNS), then `/` made recursively private: from here on no mount or
+    /// unmount propagates in either direction, so shutdown's unmounts in the root namespace
+    /// cannot pull a file system away mid-write, and nothing mounted here leaks out. Needs a
+    /// single-threaded process (unshare(CLONE_NEWNS) implies CLONE_FS).
+    public static func enter() throws {
+        _ = try retryingInterrupts("unshare(CLONE_NEWNS)") { cbhf_unshare_mount_namespace() }
+        _ = try retryingInterrupts("mount --make-rprivate", path: "/") { cbhf_make_mounts_private() }
+    }
+
+    /// umount2(2); `lazily`: MNT_DETACH, for a mount something still has open.
+    public static func unmount(_ path: String, lazily: Bool = false) throws {
+        _ = try retryingInterrupts(lazily ? "umount2(MNT_DETACH)" : "umount2", path: path) {
+            cbhf_umount(path, lazily ? 1 : 0)
+        }
+    }
+
+    /// syncfs(2) of the file system mounted at `path` (opened as a directory, so that is the
+    /// mount on top).
+    public static func sync(_ path: String) throws {
+        let fd = try FileDescriptor.open(path, flags: O_RDONLY | O_DIRECTORY)
+        try fd.closeAfter { _ = try retryingInterrupts("syncfs", path: path) { cbhf_syncfs(fd.rawValue) } }
+    }
+}
+
+extension DeviceNodeFinding {
+    /// stat(2) of a mount unit's `What=`, following symlinks (`/dev/disk/by-uuid/…`).
+    public static func examine(_ path: String) -> DeviceNodeFinding {
+        var major: UInt32 = 0, minor: UInt32 = 0
+        var kind: UnsafePointer<CChar>?
+        let result = cbhf_block_device(path, &major, &minor, &kind)
+        if result < 0 { return .inaccessible(Errno.current.description) }
+        if result == 0 { return .notBlockDevice(kind: kind.map { String(cString: $0) } ?? "not a block device") }
+        return .blockDevice(DeviceNumber(major: major, minor: minor))
+    }
+}
+
+/// Work done in a forked child of this (single-threaded) process, which shares its mount
+/// namespace, so that a system call stuck in the kernel costs no more than a deadline.
+public enum ForkedCall {
+    public enum Outcome: Sendable, Equatable {
+        /// The child's bytes.
+        case finished([UInt8])
+        /// No end before the deadline; the child got SIGKILL. `childGone`: and was reaped.
+        case timedOut(childGone: Bool)
+        /// SIGTERM or SIGINT arrived first (consumed); the child got SIGKILL.
+        case interrupted(signal: Int32)
+        /// The child ended without a word.
+        case died(CommandTermination)
+    }
+
+    /// Runs `body` in a child, which writes what it returns (at most a pipe's worth, 4 KB is
+    /// plenty) and exits; waits until `deadline`. `inbox` must include SIGCHLD.
+    public static func run(until deadline: Deadline, inbox: SignalInbox, _ body: () -> [UInt8]) throws -> Outcome {
+        var readEnd: Int32 = -1, writeEnd: Int32 = -1
+        let pid = try retryingInterrupts("fork") { cbhf_fork_with_pipe(&readEnd, &writeEnd) }
+        if pid == 0 {
+            let bytes = body()
+            let fd = FileDescriptor(rawValue: writeEnd)
+            bytes.withUnsafeBytes { _ = try? fd.writeAll($0) }
+            _exit(0)
+        }
+        let pipe = FileDescriptor(rawValue: readEnd)
+        defer { pipe.close() }
+        let child = ChildProcess(pid: pid)
+        var current = deadline
+        var killed = false
+        while true {
+            if let ended = try child.reapIfEnded() {
+                if killed { return .timedOut(childGone: true) }
+                let bytes = try pipe.readAll(limit: 1 << 16)
+                return bytes.isEmpty ? .died(ended) : .finished(bytes)
+            }
+            switch try inbox.wait(until: current) {
+            case .signal(SIGCHLD):
+                continue
+            case .signal(let signal):
+                child.send(SIGKILL)
+                return .interrupted(signal: signal)
+            case .deadline where !killed:
+                child.send(SIGKILL)
+                killed = true
+                current = Deadline.after(.seconds(1))
+            case .deadline:
+                return .timedOut(childGone: false)
+            }
+        }
+    }
+}

@@ -1,0 +1,171 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import BootHoldCore
+import BootHoldJournal
+import BootHoldMachine
+import BootHoldSystem
+
+/// The paths boothold-finalize mounts itself, in a mount namespace of its own: entered on the
+/// first such mount (the command, spawned later, inherits it), each mount made in a forked
+/// child so a device that hangs costs no more than the step's deadline, checked as the probe
+/// checks a path, and after the command synced and unmounted.
+final class OwnMounts {
+    private let records: OutcomeLog
+    private let log: Logger
+    private var namespaceEntered = false
+    private var mounted: [(path: String, what: String)] = []
+
+    init(records: OutcomeLog, log: Logger) {
+        self.records = records
+        self.log = log
+    }
+
+    var isEmpty: Bool { mounted.isEmpty }
+
+    /// Makes the mount `plan` describes; the reached path, or why it could not be made.
+    func mount(_ plan: FallbackMount, until deadline: Deadline, inbox: SignalInbox) -> Result<ReachedPath, MountRefusal> {
+        let start = MonotonicInstant.now()
+        if !namespaceEntered {
+            do {
+                try OwnMountNamespace.enter()
+            } catch {
+                return .failure(MountRefusal("cannot make a mount namespace of its own: \(error)"))
+            }
+            namespaceEntered = true
+            let namespace = (try? MountNamespace.of(process: "self")).map { " \($0)" } ?? ""
+            log.debug("entered a mount namespace of its own\(namespace), / recursively private")
+        }
+
+        let outcome: ForkedCall.Outcome
+        do {
+            outcome = try ForkedCall.run(until: deadline, inbox: inbox) { OwnMounts.mountInChild(plan) }
+        } catch {
+            return .failure(MountRefusal("cannot start the mount: \(error)"))
+        }
+        let type: String
+        switch outcome {
+        case .finished(let bytes):
+            switch ChildAnswer(bytes) {
+            case .mounted(let mountedType): type = mountedType
+            case .failed(let message): return .failure(MountRefusal(message))
+            }
+        case .timedOut:
+            return .failure(MountRefusal("mounting \(plan.what) on \(plan.path) did not return in time"))
+        case .interrupted(let signal):
+            return .failure(MountRefusal("received \(signalName(signal)) while mounting \(plan.what) on \(plan.path)"))
+        case .died(let ending):
+            return .failure(MountRefusal("the mount of \(plan.what) ended without an answer (\(ending))"))
+        }
+        mounted.append((plan.path, plan.what))
+
+        if let problem = verify(plan, until: deadline, inbox: inbox) {
+            release(plan.path)
+            return .failure(MountRefusal(problem))
+        }
+        records.entry(.notice, messageID: FinalizeMessageID.mountedByFinalize, plan.doneSentence(type: type) + ".", fields: [
+            JournalField("BOOTHOLD_PATH", plan.path),
+            JournalField("BOOTHOLD_UNIT", plan.unit),
+            JournalField("BOOTHOLD_WHAT", plan.what),
+            JournalField("BOOTHOLD_FSTYPE", type),
+            JournalField("BOOTHOLD_OPTIONS", plan.options),
+            JournalField("BOOTHOLD_CAUSE", plan.cause.rawValue),
+            // From the decision to mount to the mount checked: what the fallback itself costs.
+            JournalField("BOOTHOLD_MOUNT_USEC", String(MonotonicInstant.now().since(start).microseconds)),
+        ])
+        return .success(plan.reached(type: type))
+    }
+
+    /// The mount, as the probe sees a path: a mounted file system that is not autofs, on the
+    /// unit's device (or, for file systems with anonymous device numbers such as btrfs, with
+    /// the unit's What= as its source in the mount table). Nil when it is.
+    private func verify(_ plan: FallbackMount, until deadline: Deadline, inbox: SignalInbox) -> String? {
+        let found: MountReachability
+        do {
+            found = try MountReachability.probe(plan.path, until: deadline, inbox: inbox)
+        } catch {
+            return "cannot check \(plan.path) after mounting \(plan.what) on it: \(error)"
+        }
+        guard case .mounted(_, let device, _) = found else {
+            return "\(plan.path) does not show the mounted \(plan.what) (\(found))"
+        }
+        if device == plan.device { return nil }
+        let table = (try? FileDescriptor.readSmallFile("/proc/self/mountinfo")) ?? ""
+        if let top = MountInfoText.mounts(at: plan.path, in: table).last, top.source == plan.what { return nil }
+        return "\(plan.path) is on device \(device) after mounting \(plan.what) (\(plan.device)) on it"
+    }
+
+    /// Every own mount synced (syncfs) and unmounted, last first. A mount something still has
+    /// open (a process the command left behind) is detached instead: its data is written,
+    /// and it goes with the last process of this namespace.
+    func releaseAll() {
+        while let last = mounted.last {
+            release(last.path)
+        }
+    }
+
+    private func release(_ path: String) {
+        guard let index = mounted.lastIndex(where: { $0.path == path }) else { return }
+        let what = mounted.remove(at: index).what
+        let start = MonotonicInstant.now()
+        defer { log.debug("releasing \(path) took \(MonotonicInstant.now().since(start))") }
+        var synced = true
+        do {
+            try OwnMountNamespace.sync(path)
+        } catch {
+            synced = false
+            log.warning("cannot sync \(what) on \(path): \(error)")
+        }
+        do {
+            try OwnMountNamespace.unmount(path)
+            log.info("\(synced ? "synced and " : "")unmounted \(what) from \(path)")
+        } catch let error as SystemCallError where error.errno == .resourceBusy {
+            do {
+                try OwnMountNamespace.unmount(path, lazily: true)
+                log.warning("\(path) is still in use after the command: \(synced ? "synced, " : "")detached \(what) "
+                    + "(it is unmounted when the last process of boothold-finalize's mount namespace ends)")
+            } catch {
+                log.warning("cannot unmount \(what) from \(path): \(error)")
+            }
+        } catch {
+            log.warning("cannot unmount \(what) from \(path): \(error)")
+        }
+    }
+
+    // MARK: the child
+
+    /// What the mount child reports: `0` then the type mounted, or `1` then why not.
+    private enum ChildAnswer {
+        case mounted(String)
+        case failed(String)
+
+        init(_ bytes: [UInt8]) {
+            let text = String(decoding: bytes.dropFirst(), as: UTF8.self)
+            self = bytes.first == 0 ? .mounted(text) : .failed(text)
+        }
+
+        var bytes: [UInt8] {
+            switch self {
+            case .mounted(let type): return [0] + Array(type.utf8)
+            case .failed(let why): return [1] + Array(why.utf8)
+            }
+        }
+    }
+
+    /// Runs in the forked child: detects the type when the unit has none, then mounts.
+    private static func mountInChild(_ plan: FallbackMount) -> [UInt8] {
+        do {
+            let type = try plan.type ?? FileSystemMount.detectType(of: plan.what)
+            try FileSystemMount.mount(source: plan.what, target: plan.path, type: type, options: plan.options)
+            return ChildAnswer.mounted(type).bytes
+        } catch {
+            return ChildAnswer.failed("\(error)").bytes
+        }
+    }
+}
+
+/// Why an own mount could not be made or checked.
+struct MountRefusal: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
