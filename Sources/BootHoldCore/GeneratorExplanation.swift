@@ -12,6 +12,7 @@ extension GeneratorOutput {
         for decision in decisions {
             text += "\(decision.name): \(decision.summary)\n"
             for path in decision.paths { text += "  " + path.summary + "\n" }
+            if let reason = decision.triggerReason { text += "  Trigger=auto: " + Display.escaped(reason) + "\n" }
             for note in decision.dropInNotes { text += "  drop-in: " + Display.escaped(note) + "\n" }
         }
         for file in files {

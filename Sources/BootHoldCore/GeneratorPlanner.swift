@@ -73,6 +73,38 @@ public enum GeneratorPlanner {
         return output
     }
 
+    /// Trigger= for this machine. `auto`: a path unit only when the updater does not start the
+    /// unit itself, which its own unit set tells: an updater that ships `NAME.path` starts the
+    /// finalize unit from it (ostree ≤ 2025.1, `ostree-finalize-staged.path`), one that does not
+    /// starts it itself (ostree ≥ 2025.2: `ostree admin deploy --stage` runs `systemctl start`
+    /// before it writes the staged file). Unknown: a path unit, which is harmless where the
+    /// updater starts the unit too (a second start of an active unit does nothing), while a
+    /// missing one loses every update of an updater that relies on it.
+    static func trigger(of profile: StagedProfile, snapshot: MachineSnapshot) -> (ResolvedTrigger, String?) {
+        switch profile.trigger {
+        case .path: return (.pathUnit, nil)
+        case .none: return (.updater, nil)
+        case .auto: break
+        }
+        let unit = profile.name + ".path"
+        let service = profile.name + ".service"
+        switch snapshot.pathUnits[unit] {
+        case nil:
+            return (.pathUnit, "a path unit: the unit path was not examined for \(unit)")
+        case .unreadable(let reason):
+            return (.pathUnit, "a path unit: the unit path cannot be read (\(reason)); one that is not needed is harmless, one that is missing loses the update")
+        case .value(let state):
+            switch state.definition {
+            case .present(let path):
+                return (.pathUnit, "a path unit: the updater ships \(path), so it does not start \(service) itself (as ostree up to 2025.1)")
+            case .masked(let path):
+                return (.pathUnit, "a path unit: the updater's \(unit) is masked (\(path)), and so is the one generated here")
+            case .absent:
+                return (.updater, "no path unit: the updater ships no \(unit), so it starts \(service) itself (as ostree from 2025.2 does while staging)")
+            }
+        }
+    }
+
     /// `boothold.hold=auto|yes|no`: overrides every profile's Hold=; the last valid one wins.
     private static func holdOverride(_ commandLine: KernelCommandLine?, log: (LogLevel, String) -> Void) -> HoldPolicy? {
         var override: HoldPolicy? = nil
@@ -93,6 +125,7 @@ public enum GeneratorPlanner {
     ) {
         let (dropInMounts, dropInWarnings) = DropInReview.requiredMounts(of: profile, dropIns: snapshot.unitDropIns)
         var decision = decide(profile, dropInMounts: dropInMounts, override: override, prediction: prediction, log: &output.diagnostics)
+        (decision.trigger, decision.triggerReason) = trigger(of: profile, snapshot: snapshot)
         var units = ProfileUnits(profile: profile, decision: decision, libexecDirectory: libexec)
         // What the drop-ins do to the commands just planned goes into the units' headers.
         let (notes, noteLines) = DropInReview.execNotes(units, in: snapshot)

@@ -107,6 +107,9 @@ public struct MachineSnapshot: Sendable, Equatable {
     /// The drop-ins that will attach to the units the profiles may write (`NAME.service`,
     /// `NAME-hold.service`), each unit's in the order they apply; masked ones left out.
     public var unitDropIns: [UnitDropIn]
+    /// What the unit path says about each profile's `NAME.path` (the updater's own path unit,
+    /// for `Trigger=auto`), keyed by unit name.
+    public var pathUnits: [String: Reading<UnitFileState>]
 
     public init(
         kernelCommandLine: Reading<String>, inInitrd: Bool, inContainer: Bool,
@@ -114,7 +117,8 @@ public struct MachineSnapshot: Sendable, Equatable {
         loaderDevicePartUUID: Reading<Bool>, automountUnits: [String: Reading<UnitFileState>],
         mountPoints: [String: Reading<MountPointState>], configuration: [ConfigurationFile],
         reportTemplate: String?, efiBoot: Reading<Bool> = .value(true),
-        systemd: SystemdVersion = .unknown("not examined"), unitDropIns: [UnitDropIn] = []
+        systemd: SystemdVersion = .unknown("not examined"), unitDropIns: [UnitDropIn] = [],
+        pathUnits: [String: Reading<UnitFileState>] = [:]
     ) {
         self.kernelCommandLine = kernelCommandLine
         self.inInitrd = inInitrd
@@ -130,5 +134,6 @@ public struct MachineSnapshot: Sendable, Equatable {
         self.efiBoot = efiBoot
         self.systemd = systemd
         self.unitDropIns = unitDropIns
+        self.pathUnits = pathUnits
     }
 }

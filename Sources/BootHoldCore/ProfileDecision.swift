@@ -103,12 +103,21 @@ public struct ProfileDecision: Sendable, Equatable {
     /// What the drop-ins attached to the units do that matters for finalization, one line
     /// each, for the unit headers and `--explain` (warnings are logged too).
     public var dropInNotes: [String]
-    public init(name: String, decision: HoldDecision, reason: String, paths: [PathDecision], dropInNotes: [String] = []) {
+    /// Whether a path unit starts the finalize unit (Trigger= resolved), and, for
+    /// `Trigger=auto`, why.
+    public var trigger: ResolvedTrigger
+    public var triggerReason: String?
+    public init(
+        name: String, decision: HoldDecision, reason: String, paths: [PathDecision], dropInNotes: [String] = [],
+        trigger: ResolvedTrigger = .updater, triggerReason: String? = nil
+    ) {
         self.name = name
         self.decision = decision
         self.reason = reason
         self.paths = paths
         self.dropInNotes = dropInNotes
+        self.trigger = trigger
+        self.triggerReason = triggerReason
     }
 
     /// The paths the hold keeps mounted: every `Paths=` entry, and every mount a drop-in

@@ -13,6 +13,7 @@ struct ProfileUnits {
     /// then what the drop-ins attached to the units do.
     private var header: [String] {
         decision.paths.map(\.summary) + ["Decision: " + Display.escaped(decision.summary)]
+            + (decision.triggerReason.map { ["Trigger=auto: " + Display.escaped($0)] } ?? [])
             + decision.dropInNotes.map { "Drop-in: " + Display.escaped($0) }
     }
 
@@ -40,6 +41,8 @@ struct ProfileUnits {
     }
 
     var isPaired: Bool { decision.decision == .paired }
+    /// Trigger= as resolved for this machine (`Trigger=auto` decided by the planner).
+    var writesPathUnit: Bool { decision.trigger == .pathUnit }
 
     /// The hold's start limit (see holdUnit) and start timeout.
     static let holdStartLimitInterval = TimeSpan.seconds(60)
@@ -50,18 +53,19 @@ struct ProfileUnits {
     var files: [GeneratedFile] {
         var files = [GeneratedFile(relativePath: finalizeName, contents: finalizeUnit().render())]
         if isPaired { files.append(GeneratedFile(relativePath: holdName, contents: holdUnit().render())) }
-        if profile.trigger == .path { files.append(GeneratedFile(relativePath: pathName, contents: pathUnit().render())) }
+        if writesPathUnit { files.append(GeneratedFile(relativePath: pathName, contents: pathUnit().render())) }
         return files
     }
 
-    /// `paths.target.wants/NAME.path` when `Trigger=path` (relative, as systemd's generators
+    /// `paths.target.wants/NAME.path` when a path unit is written (`Trigger=path`, or `auto`
+    /// resolved to one) (relative, as systemd's generators
     /// link). Not `multi-user.target.wants/`, where ostree's unit used to be installed: Debian's
     /// ostree-system-generator (2022.7) links its own `ostree-finalize-staged.path` there in the
     /// same output directory, does not tolerate an existing link and then exits before it writes
     /// `var.mount`, so a boot would lose the stateroot's /var. paths.target is where path units
     /// belong (systemd.special(7)); basic.target pulls it in on every normal boot.
     ///
-    /// Paired with `Trigger=path`, also `basic.target.wants/NAME.service`: the finalize unit is
+    /// Paired with a path unit, also `basic.target.wants/NAME.service`: the finalize unit is
     /// started at every boot, so its `ExecStop=` runs at every shutdown. Started only by the
     /// path unit, it is not armed when a reboot comes right after the staged file appears: the
     /// path unit's start job (and the hold's behind it) is still queued or running when the
@@ -70,7 +74,7 @@ struct ProfileUnits {
     /// Started at boot, the hold pins nothing until something is staged; boothold-finalize
     /// does nothing when nothing is staged.
     var links: [GeneratedLink] {
-        guard profile.trigger == .path else { return [] }
+        guard writesPathUnit else { return [] }
         var links: [GeneratedLink] = []
         if isPaired { links.append(GeneratedLink(relativePath: "basic.target.wants/" + finalizeName, target: "../" + finalizeName)) }
         links.append(GeneratedLink(relativePath: "paths.target.wants/" + pathName, target: "../" + pathName))

@@ -101,7 +101,7 @@ enum ProfileValidation {
         var trigger = TriggerPolicy.path
         if let (value, at) = setting(.trigger) {
             if let parsed = TriggerPolicy(rawValue: value) { trigger = parsed } else {
-                fail(at, "Trigger=\(Display.escaped(value)) is not one of path, none")
+                fail(at, "Trigger=\(Display.escaped(value)) is not one of path, none, auto")
             }
         }
         var timeout = TimeSpan.seconds(300)

@@ -8,10 +8,22 @@ public enum HoldPolicy: String, Sendable, Equatable, CaseIterable {
 
 /// `Trigger=`: what starts the finalize unit.
 public enum TriggerPolicy: String, Sendable, Equatable, CaseIterable {
-    /// Also emit `NAME.path` (PathExists=Staged) wanted by multi-user.target.
+    /// Also emit `NAME.path` (PathExists=Staged) wanted by paths.target.
     case path
     /// The updater starts `NAME.service` itself (ostree ≥ 2025.2).
     case none
+    /// Decided from the machine: a path unit only when the updater does not start the unit
+    /// itself, i.e. when its own unit set still has `NAME.path` (ostree ≤ 2025.1 ships
+    /// `ostree-finalize-staged.path`; 2025.2 dropped it and runs `systemctl start` instead).
+    case auto
+}
+
+/// `Trigger=` resolved for this machine; what the unit writer reads.
+public enum ResolvedTrigger: Sendable, Equatable {
+    /// `NAME.path` is written and linked.
+    case pathUnit
+    /// The updater starts the finalize unit.
+    case updater
 }
 
 /// `Condition=`: `ConditionPathExists=` for every unit of the profile; `!PATH` negates it,

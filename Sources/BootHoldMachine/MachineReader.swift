@@ -60,7 +60,8 @@ public struct MachineReader {
             reportTemplate: units.location(of: "boothold-report@.service"),
             efiBoot: readEFIBoot(),
             systemd: SystemdVersionProbe(root: root).read(),
-            unitDropIns: unitDropIns)
+            unitDropIns: unitDropIns,
+            pathUnits: Dictionary(profiles.map { ($0.name + ".path", units.state(of: $0.name + ".path")) }, uniquingKeysWith: { first, _ in first }))
         return MachineReading(snapshot: snapshot, diagnostics: diagnostics)
     }
 

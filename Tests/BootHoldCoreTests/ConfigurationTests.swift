@@ -175,7 +175,7 @@ func invalidProfileIsSkipped(_ c: InvalidCase) {
     #expect(profiles == [StagedProfile(
         name: "ostree-finalize-staged", staged: "/run/ostree/staged-deployment",
         finalize: ["/usr/bin/ostree", "admin", "finalize-staged"], paths: ["/sysroot", "/boot"], hold: .auto,
-        condition: PathCondition(path: "/run/ostree-booted"), trigger: .path, timeout: .seconds(300), lockFile: nil,
+        condition: PathCondition(path: "/run/ostree-booted"), trigger: .auto, timeout: .seconds(300), lockFile: nil,
         description: "OSTree Finalize Staged Deployment", sources: ["/usr/lib/boothold/boothold.conf"])])
 }
 

@@ -69,6 +69,9 @@ struct FixtureSemantics: CustomStringConvertible, Sendable {
             bootc: .paired(reason: "systemd-gpt-auto-generator"),
         ]),
         .init(fixture: "bootc-drop-in-masked", profiles: [ostree: .plain(reason: "no path will be an automount")]),
+        // Trigger=auto follows the updater: ostree 2022.7 ships a path unit, 2025.2 does not.
+        .init(fixture: "trigger-auto-ostree-2022", profiles: [ostree: .paired(reason: "Trigger=auto: a path unit: the updater ships /lib/systemd/system/ostree-finalize-staged.path")]),
+        .init(fixture: "trigger-auto-ostree-2025", profiles: [ostree: .paired(reason: "Trigger=auto: no path unit: the updater ships no ostree-finalize-staged.path")]),
         .init(fixture: "unreadable-inputs", profiles: [ostree: .paired(reason: "cannot read /proc/self/mountinfo")],
               logs: "99-gone.conf"),
     ]
