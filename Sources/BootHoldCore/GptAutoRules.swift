@@ -21,10 +21,10 @@ public enum GptAutoRules: Int, Sendable, Equatable, CaseIterable, Comparable {
     /// The versions these rules were read from.
     public var versions: String {
         switch self {
-        case .v249: "249–253"
-        case .v254: "254–255"
+        case .v249: "249-253"
+        case .v254: "254-255"
         case .v256: "256"
-        case .v257: "257–262"
+        case .v257: "257-262"
         }
     }
 
@@ -50,10 +50,10 @@ public enum GptAutoRules: Int, Sendable, Equatable, CaseIterable, Comparable {
     /// A line for `--explain` and the debug log: which version, why, and which rules apply.
     public static func summary(of version: SystemdVersion) -> String {
         guard let major = version.major else {
-            return "systemd: version unknown (\(Display.escaped(version.evidence))); gpt-auto predicted with the rules of every version \(GptAutoRules.v249.versions.prefix(3))–\(GptAutoRules.v257.versions.suffix(3)): a path is held when any of them would automount it"
+            return "systemd: version unknown (\(Display.escaped(version.evidence))); gpt-auto predicted with the rules of every version \(GptAutoRules.v249.versions.prefix(3))-\(GptAutoRules.v257.versions.suffix(3)): a path is held when any of them would automount it"
         }
         guard let rules = of(major: major) else {
-            return "systemd: \(major), from \(Display.escaped(version.evidence)); its gpt-auto rules are not known here (only 249–262 are), so gpt-auto is predicted with the rules of every version: a path is held when any of them would automount it"
+            return "systemd: \(major), from \(Display.escaped(version.evidence)); its gpt-auto rules are not known here (only 249-262 are), so gpt-auto is predicted with the rules of every version: a path is held when any of them would automount it"
         }
         return "systemd: \(major), from \(Display.escaped(version.evidence)); gpt-auto predicted with the rules of systemd \(rules.versions)"
     }

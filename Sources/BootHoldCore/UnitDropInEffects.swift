@@ -120,7 +120,7 @@ public struct DropInEffects: Sendable, Equatable {
 /// machine's identity (`%m`, `%H`, …): nil.
 enum UnitSpecifiers {
     static func expand(_ word: String, unit: String) -> String? {
-        guard word.contains("%") else { return word }
+        guard word.utf8.contains(UInt8(ascii: "%")) else { return word }
         let name = unit
         let prefix = String(unit[..<(unit.lastIndex(of: ".") ?? unit.endIndex)])
         var result = ""

@@ -60,7 +60,7 @@ public enum UnitDropInLayout {
     /// `ostree-finalize-staged.service` → `ostree-finalize-.service`, `ostree-.service`, as
     /// unit_file_find_dirs() chops them (a trailing dash is chopped once per step).
     static func dashPrefixes(of unit: String) -> [String] {
-        guard let dot = unit.lastIndex(of: "."), !unit[..<dot].contains("@") else { return [] }
+        guard let dot = unit.lastIndex(of: "."), !unit[..<dot].utf8.contains(UInt8(ascii: "@")) else { return [] }
         let type = String(unit[dot...])
         var prefix = String(unit[..<dot])
         var result: [String] = []

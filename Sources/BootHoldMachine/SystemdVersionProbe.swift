@@ -36,7 +36,7 @@ struct SystemdVersionProbe {
         do {
             for libraryRoot in Self.libraryRoots {
                 var candidates = [libraryRoot + "/systemd"]
-                for name in try root.directoryNames(libraryRoot).sorted() where name.contains("-linux-") {
+                for name in try root.directoryNames(libraryRoot).sorted() where isMultiarchTriplet(name) {
                     candidates.append("\(libraryRoot)/\(name)/systemd")
                 }
                 for directory in candidates {
@@ -54,5 +54,14 @@ struct SystemdVersionProbe {
         }
         let shown = directories.isEmpty ? Self.libraryRoots.map { $0 + "/systemd" } : directories
         return (shown, .value(files))
+    }
+
+    /// `x86_64-linux-gnu`, `aarch64-linux-gnu`, …: a name with `-linux-` in it. (Compared by
+    /// bytes: String's substring search would link the regex engine into the executable.)
+    private func isMultiarchTriplet(_ name: String) -> Bool {
+        let needle = Array("-linux-".utf8)
+        let bytes = Array(name.utf8)
+        guard bytes.count >= needle.count else { return false }
+        return (0...(bytes.count - needle.count)).contains { bytes[$0..<($0 + needle.count)].elementsEqual(needle) }
     }
 }

@@ -96,7 +96,7 @@ let evidenceCases: [EvidenceCase] = [
     .init(name: "gpt-auto disabled, later re-enabled", machine: gptAutoMachine.with { $0.commandLine = "systemd.gpt-auto=0 systemd.gpt_auto" }, boot: newestRulesESP, paired: true),
     .init(name: "gpt-auto in a container", machine: gptAutoMachine.with { $0.inContainer = true },
           boot: .none(reason: "no autofs mounted; no boot.automount unit file; no fstab entry; gpt-auto does not run in a container"), paired: false),
-    // systemd ≥ 256 stops at any fstab entry under /boot; 254–255 only when the ESP's device
+    // systemd ≥ 256 stops at any fstab entry under /boot; 254-255 only when the ESP's device
     // node is in fstab, which the generator cannot tell, so with no version known the union holds.
     .init(name: "gpt-auto with /boot/efi in fstab, version unknown", machine: gptAutoMachine.fstabLine("UUID=1 /boot/efi vfat umask=0077"),
           boot: .gptAuto(GptAutoFinding(rules: .v254, version: nil, efiBoot: true, placement: "/boot is an empty directory", fstab: "no fstab entry at /boot")), paired: true),

@@ -130,17 +130,17 @@ let efiBootMachine = Machine().with {
 let versionCases: [VersionCase] = [
     .init(name: "empty /boot, no /efi", machine: efiBootMachine,
           boot: [true, true, true, true, true], efi: [false, false, false, false, false]),
-    // systemd#26643: 249–253 take /efi whenever the directory exists.
+    // systemd#26643: 249-253 take /efi whenever the directory exists.
     .init(name: "empty /efi beside an empty /boot", machine: efiBootMachine.with { $0.mountPoints["/efi"] = .value(.emptyDirectory) },
           boot: [false, true, true, true, true], efi: [true, false, false, false, true]),
-    // 254–256 want /boot to exist; 249–253 and 257 (systemd#34550) do not.
+    // 254–256 want /boot to exist; 249-253 and 257 (systemd#34550) do not.
     .init(name: "no /boot, no /efi", machine: efiBootMachine.with { $0.mountPoints["/boot"] = .value(.missing) },
           boot: [true, false, false, true, true], efi: [false, true, true, false, true]),
     .init(name: "no /boot, an empty /efi", machine: efiBootMachine.with {
         $0.mountPoints["/boot"] = .value(.missing)
         $0.mountPoints["/efi"] = .value(.emptyDirectory)
     }, boot: [false, false, false, true, true], efi: [true, true, true, false, true]),
-    // 256+ stop at any entry under /boot; 254–255 only when it is the ESP's node (unknowable).
+    // 256+ stop at any entry under /boot; 254-255 only when it is the ESP's node (unknowable).
     .init(name: "fstab entry under /boot", machine: efiBootMachine.fstabLine("UUID=1 /boot/efi vfat umask=0077"),
           boot: [true, true, false, false, true], efi: [false, false, false, false, false]),
     // 257 (and 256, assumed) skip the fstab checks with fstab=no; 252–255 read fstab anyway.
@@ -197,7 +197,7 @@ func gptAutoPerVersion(_ c: VersionCase) throws {
     #expect(try reason(.unknown("x"), "ostree-finalize-staged")
         == "systemd-gpt-auto-generator will automount the ESP (LoaderDevicePartUUID set, no fstab entry at or under /boot or /efi)")
     #expect(try reason(.unknown("x"), "efi-finalize")
-        == "systemd version unknown: systemd-gpt-auto-generator of systemd 249–253 would automount the ESP here (the /efi directory exists, /efi is an empty directory, LoaderDevicePartUUID set, no fstab entry at /efi), treated as an automount")
+        == "systemd version unknown: systemd-gpt-auto-generator of systemd 249-253 would automount the ESP here (the /efi directory exists, /efi is an empty directory, LoaderDevicePartUUID set, no fstab entry at /efi), treated as an automount")
     let extra = efiBootMachine.with { $0.loader = .value(false); $0.commandLine = "systemd.mount-extra=UUID=1:/boot:vfat:x-systemd.automount"; $0.systemd = systemd252 }
     #expect(try #require(extra.plan().decisions.first?.paths.last).evidence.reason
         == "no autofs mounted; no boot.automount unit file; no fstab entry; systemd 252 does not read systemd.mount-extra= (254 and later do); gpt-auto of systemd 252: no LoaderDevicePartUUID EFI variable (the boot loader did not name the ESP)")
@@ -205,7 +205,7 @@ func gptAutoPerVersion(_ c: VersionCase) throws {
 
 @Test func explanationAndDebugLogSayWhichVersionAndWhy() {
     let output = efiBootMachine.with { $0.systemd = systemd252 }.plan()
-    let line = "systemd: 252, from PID 1 maps /usr/lib/x86_64-linux-gnu/systemd/libsystemd-shared-252.so (/proc/1/maps); gpt-auto predicted with the rules of systemd 249–253"
+    let line = "systemd: 252, from PID 1 maps /usr/lib/x86_64-linux-gnu/systemd/libsystemd-shared-252.so (/proc/1/maps); gpt-auto predicted with the rules of systemd 249-253"
     #expect(output.explanation().hasPrefix(line + "\n"))
     #expect(output.messages(.debug).contains(line + "."))
 }
