@@ -39,12 +39,14 @@ let package = Package(
         .target(name: "HoldTool", dependencies: ["BootHoldCore", "BootHoldSystem"]),
         // BootHoldMachine for libmount's mount context: the own mount of a path nothing serves.
         .target(name: "FinalizeTool", dependencies: ["BootHoldCore", "BootHoldSystem", "BootHoldJournal", "BootHoldMachine"]),
+        // bootholdctl: the generator's reading, PID 1 over sd-bus, the mount table, /proc.
+        .target(name: "CtlTool", dependencies: ["BootHoldCore", "BootHoldSystem", "BootHoldMachine", "BootHoldJournal", "GeneratorTool"]),
 
         // Thin executables: one call each.
         .executableTarget(name: "boothold-generator", dependencies: ["GeneratorTool"]),
         .executableTarget(name: "boothold-hold", dependencies: ["HoldTool"]),
         .executableTarget(name: "boothold-finalize", dependencies: ["FinalizeTool"]),
-        .executableTarget(name: "boothold", dependencies: ["GeneratorTool", "HoldTool", "FinalizeTool", "BootHoldSystem"]),
+        .executableTarget(name: "boothold", dependencies: ["GeneratorTool", "HoldTool", "FinalizeTool", "CtlTool", "BootHoldSystem"]),
 
         .testTarget(name: "BootHoldCoreTests", dependencies: ["BootHoldCore"]),
         .testTarget(name: "GeneratorTests", dependencies: ["BootHoldCore", "BootHoldSystem", "BootHoldMachine"]),

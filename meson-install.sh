@@ -7,7 +7,8 @@
 #   $libexecdir/boothold/boothold-generator    the executable (all three tools, 0755)
 #   $libexecdir/boothold/boothold-{hold,finalize}  relative symlinks to it
 #   $generatordir/boothold-generator           symlink to the real one (absolute, no DESTDIR)
-#   $prefix/lib/boothold/boothold.conf         shipped profiles (0644), boothold.conf.d/ (empty)
+#   $bindir/bootholdctl                        symlink to the real one (absolute, no DESTDIR)
+#   $prefix/lib/boothold/boothold.conf         shipped profiles (0644), boothold.conf.d/ (drop-ins)
 #   $prefix/lib/boothold/install-manifest      what this script installed, for --uninstall
 #   $unitdir/*                                 units/ (from *.in with @placeholders@ filled)
 #   $mandir/man5, $mandir/man8                 man/*.scd rendered with scdoc
@@ -21,11 +22,14 @@ Build boothold (swift build -c release --static-swift-stdlib) and install it.
   --prefix DIR        installation prefix (PREFIX; default /usr)
   --destdir DIR       staging root prepended to every path (DESTDIR)
   --libexecdir DIR    (LIBEXECDIR; default PREFIX/libexec)
+  --bindir DIR        where bootholdctl goes (BINDIR; default PREFIX/bin)
   --mandir DIR        (MANDIR; default PREFIX/share/man)
   --generatordir DIR  systemd system generator directory (SYSTEMD_SYSTEM_GENERATOR_DIR;
                       default: pkg-config --variable=systemdsystemgeneratordir systemd)
   --unitdir DIR       systemd system unit directory (SYSTEMD_SYSTEM_UNIT_DIR;
                       default: pkg-config --variable=systemdsystemunitdir systemd)
+  --scratch-path DIR  swift build's build directory (BOOTHOLD_SCRATCH_PATH; default
+                      .build in the source directory), e.g. one inside a package build tree
   --build-dir DIR     where the built executable is (BOOTHOLD_BUILD_DIR;
                       default: swift build's release products directory)
   --no-build          install what is already built (NOBUILD=1)
@@ -47,10 +51,12 @@ source_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 prefix=${PREFIX:-/usr}
 destdir=${DESTDIR:-}
 libexecdir=${LIBEXECDIR:-}
+bindir=${BINDIR:-}
 mandir=${MANDIR:-}
 generatordir=${SYSTEMD_SYSTEM_GENERATOR_DIR:-}
 unitdir=${SYSTEMD_SYSTEM_UNIT_DIR:-}
 build_dir=${BOOTHOLD_BUILD_DIR:-}
+scratch_path=${BOOTHOLD_SCRATCH_PATH:-}
 build=yes; [ "${NOBUILD:-0}" = 1 ] && build=no
 strip_symbols=yes; [ "${NOSTRIP:-0}" = 1 ] && strip_symbols=no
 dry_run=no; [ "${DRYRUN:-0}" = 1 ] && dry_run=yes
@@ -71,12 +77,16 @@ while [ $# -gt 0 ]; do
         --destdir=*) destdir=${1#*=} ;;
         --libexecdir) libexecdir=${2:?--libexecdir needs a directory}; shift ;;
         --libexecdir=*) libexecdir=${1#*=} ;;
+        --bindir) bindir=${2:?--bindir needs a directory}; shift ;;
+        --bindir=*) bindir=${1#*=} ;;
         --mandir) mandir=${2:?--mandir needs a directory}; shift ;;
         --mandir=*) mandir=${1#*=} ;;
         --generatordir) generatordir=${2:?--generatordir needs a directory}; shift ;;
         --generatordir=*) generatordir=${1#*=} ;;
         --unitdir) unitdir=${2:?--unitdir needs a directory}; shift ;;
         --unitdir=*) unitdir=${1#*=} ;;
+        --scratch-path) scratch_path=${2:?--scratch-path needs a directory}; shift ;;
+        --scratch-path=*) scratch_path=${1#*=} ;;
         --build-dir) build_dir=${2:?--build-dir needs a directory}; shift ;;
         --build-dir=*) build_dir=${1#*=} ;;
         --no-build) build=no ;;
@@ -97,6 +107,7 @@ prefix=${prefix%/}
 [ -n "$destdir" ] && absolute DESTDIR "$destdir"
 destdir=${destdir%/}
 libexecdir=${libexecdir:-$prefix/libexec}
+bindir=${bindir:-$prefix/bin}
 mandir=${mandir:-$prefix/share/man}
 confdir=$prefix/lib/boothold
 manifest=$confdir/install-manifest
@@ -159,6 +170,10 @@ fi
 # ($ORIGIN by default): libmount and libsystemd are loaded with dlopen(3) from the system's
 # library directories only, never from beside the executable.
 swift_build=(swift build -c release --static-swift-stdlib --disable-local-rpath --product boothold)
+if [ -n "$scratch_path" ]; then
+    absolute --scratch-path "$scratch_path"
+    swift_build+=(--scratch-path "$scratch_path")
+fi
 if [ "$build" = yes ]; then
     say "build: ${swift_build[*]}"
     if [ "$dry_run" = no ]; then
@@ -172,8 +187,9 @@ fi
 absolute generatordir "$generatordir"
 absolute unitdir "$unitdir"
 absolute libexecdir "$libexecdir"
+absolute bindir "$bindir"
 absolute mandir "$mandir"
-build_dir=${build_dir:-$source_dir/.build/release}
+build_dir=${build_dir:-${scratch_path:-$source_dir/.build}/release}
 executable=$build_dir/boothold
 if [ "$dry_run" = no ]; then
     [ -x "$executable" ] || die "no built executable at $executable: build first or pass --build-dir"
@@ -264,10 +280,17 @@ install_file 0755 "$staging/boothold" "$pkglibexecdir/boothold-generator"
 install_link boothold-generator "$pkglibexecdir/boothold-hold"
 install_link boothold-generator "$pkglibexecdir/boothold-finalize"
 install_link "$pkglibexecdir/boothold-generator" "$generatordir/boothold-generator"
+# The administrator's command: the same executable, picked by the name bootholdctl.
+install_link "$pkglibexecdir/boothold-generator" "$bindir/bootholdctl"
 
-# Shipped profiles, and the vendor drop-in directory packages add to.
+# Shipped profiles, and the vendor drop-in directory packages add to (with boothold's own
+# drop-ins for updaters other than ostree, each maskable by name from /etc).
 install_file 0644 "$source_dir/generator/boothold.conf" "$confdir/boothold.conf"
 make_dir "$confdir/boothold.conf.d"
+for dropin in "$source_dir"/generator/boothold.conf.d/*.conf; do
+    [ -f "$dropin" ] || continue
+    install_file 0644 "$dropin" "$confdir/boothold.conf.d/${dropin##*/}"
+done
 
 # Static units: *.in get their @placeholders@ filled; a placeholder left over is an error.
 for unit in "$source_dir"/units/*; do

@@ -16,6 +16,8 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
     echo "=== installing ${missing[*]}"
     sudo=; [ "$(id -u)" -eq 0 ] || sudo=sudo
+    # A fresh machine has no package lists yet: without them apt cannot locate libmount-dev.
+    $sudo apt-get update
     $sudo apt-get install -y --no-install-recommends "${missing[@]}"
 fi
 

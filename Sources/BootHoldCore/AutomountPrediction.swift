@@ -46,12 +46,14 @@ struct AutomountPrediction {
     /// (e.g. `systemd-mount --automount`) is reported as rule 1. The decision is the same.
     private func bootTimeEvidence(for path: String) -> AutomountEvidence? {
         // As the machine looked at boot: no mount at the path yet, so gpt-auto saw a mount
-        // point it could use (it refuses a busy one, so it was empty or missing).
+        // point it could use (it refuses a busy one).
         var atBoot = self
         if case .value(let mounts) = snapshot.mounts {
             atBoot.snapshot.mounts = .value(mounts.filter { !MountPath.same(MountPath.simplifyFstabTarget($0.target) ?? "", path) })
         }
-        atBoot.snapshot.mountPoints[path] = .value(.missing)
+        // An empty directory rather than a missing one: an autofs is mounted on it now, and the
+        // rules of 249–256 only place the ESP on a path that exists.
+        atBoot.snapshot.mountPoints[path] = .value(.emptyDirectory)
         for rule in [atBoot.automountUnit, atBoot.fstabAutomount, atBoot.gptAuto] {
             guard case .decided(let evidence) = rule(path) else { continue }
             if case .unreadable = evidence { return nil }
@@ -105,7 +107,7 @@ struct AutomountPrediction {
     // MARK: Rule 3: fstab or systemd.mount-extra= asks for an automount.
 
     /// fstab is read unless `fstab=` (or `rd.fstab=` in the initrd) is false.
-    private var fstabEnabled: Bool {
+    var fstabEnabled: Bool {
         commandLine?.boolean(of: "fstab").value ?? true
     }
 
@@ -122,8 +124,15 @@ struct AutomountPrediction {
             }
             sources += entries.map { ($0, "fstab") }
         }
+        // systemd.mount-extra= is read since systemd 254.
+        var ignoredExtra = false
         for case .assigned(let text) in commandLine.values(of: "systemd.mount-extra") {
-            if let entry = MountExtra.parse(text) { sources.append((entry, "systemd.mount-extra=")) }
+            guard let entry = MountExtra.parse(text) else { continue }
+            guard GptAutoRules.readsMountExtra(snapshot.systemd) else {
+                if let target = MountPath.simplifyFstabTarget(entry.target), MountPath.same(target, path) { ignoredExtra = true }
+                continue
+            }
+            sources.append((entry, "systemd.mount-extra="))
         }
 
         // systemd-fstab-generator creates unit files O_EXCL: the first entry for a mount
@@ -144,7 +153,11 @@ struct AutomountPrediction {
             let where_ = source == "fstab" ? "in \(snapshot.fstabPath)" : "on the kernel command line"
             return .decided(.fstabAutomount(source: source, option: "\(option) \(where_)"))
         }
-        return .noMatch(fstabEnabled ? "no fstab entry" : "fstab disabled on the kernel command line")
+        let fstabReason = fstabEnabled ? "no fstab entry" : "fstab disabled on the kernel command line"
+        if ignoredExtra, let major = snapshot.systemd.major {
+            return .noMatch("\(fstabReason); systemd \(major) does not read systemd.mount-extra= (254 and later do)")
+        }
+        return .noMatch(fstabReason)
     }
 
     private var kernelCommandLineReason: String {
@@ -154,11 +167,11 @@ struct AutomountPrediction {
 
     // MARK: Rule 4: systemd-gpt-auto-generator will automount the ESP here.
 
-    /// The rules of systemd ≥ 256 (reference/systemd-generators.md §2.2): any fstab entry at
-    /// or under /boot or /efi stops it; /boot or /efi must be missing or an empty directory;
-    /// on an EFI boot the boot loader must have named the ESP (LoaderDevicePartUUID). Both /boot and /efi
-    /// are candidates: which one gpt-auto picks depends on an XBOOTLDR partition we cannot
-    /// see, and a hold on the one it did not pick is harmless.
+    /// The rules of the systemd version found (GptAutoRules), or of every version when it is
+    /// unknown: then the path is an automount when any of them says so. The first answer, newest
+    /// rules first, that is an automount or an unreadable input decides; otherwise the newest
+    /// rules' reason is shown. XBOOTLDR partitions are not looked for (no partition table is
+    /// read): the rules place the ESP as on a disk without one.
     private func gptAuto(_ path: String) -> Answer {
         guard path == "/boot" || path == "/efi" else { return .noMatch("not /boot or /efi") }
         guard !snapshot.inContainer else { return .noMatch("gpt-auto does not run in a container") }
@@ -168,50 +181,19 @@ struct AutomountPrediction {
         if commandLine.boolean(of: "systemd.gpt_auto").value == false {
             return .noMatch("gpt-auto disabled on the kernel command line")
         }
-        if fstabEnabled {
-            guard let entries = snapshot.fstab.value else {
-                return .decided(.unreadable(input: snapshot.fstabPath, reason: "unreadable"))
+        let ruleSets = GptAutoRules.applying(to: snapshot.systemd)
+        // A known version outside the rules read is treated as unknown, so is its text.
+        let version = ruleSets.count == 1 ? snapshot.systemd.major : nil
+        let machine = GptAutoMachine(snapshot: snapshot, fstabEnabled: fstabEnabled, version: version)
+        var newestReason: String? = nil
+        for rules in ruleSets {
+            switch rules.answer(for: path, on: machine) {
+            case .automount(let finding): return .decided(.gptAuto(finding))
+            case .unreadable(let input, let reason): return .decided(.unreadable(input: input, reason: reason))
+            case .none(let why): if newestReason == nil { newestReason = why }
             }
-            if let entry = entries.first(where: { entry in
-                guard let target = MountPath.simplifyFstabTarget(entry.target) else { return false }
-                return MountPath.isAtOrUnder(target, "/boot") || MountPath.isAtOrUnder(target, "/efi")
-            }) {
-                return .noMatch("gpt-auto: fstab has \(Display.escaped(entry.target))")
-            }
         }
-        guard let mounts = readMounts() else { return .decided(unreadableMounts) }
-        if mounts.contains(where: { MountPath.same(MountPath.simplifyFstabTarget($0.target) ?? "", path) }) {
-            return .noMatch("gpt-auto: \(path) is already a mount point")
-        }
-        switch snapshot.mountPoints[path] {
-        case nil:
-            return .decided(.unreadable(input: path, reason: "not examined"))
-        case .unreadable(let reason):
-            return .decided(.unreadable(input: path, reason: reason))
-        case .value(.nonEmptyDirectory):
-            return .noMatch("gpt-auto: \(path) is a non-empty directory")
-        case .value(.notDirectory):
-            return .noMatch("gpt-auto: \(path) is not a directory")
-        case .value(.missing), .value(.emptyDirectory):
-            break
-        }
-        // gpt-auto checks the loader variable on EFI boots only; on a BIOS boot it mounts an
-        // ESP it finds on the root disk, which the generator does not probe: hold to be safe.
-        switch snapshot.efiBoot {
-        case .value(false):
-            return .decided(.gptAutoWithoutEFI)
-        case .unreadable(let reason):
-            return .decided(.unreadable(input: "/sys/firmware/efi", reason: reason))
-        case .value(true):
-            break
-        }
-        switch snapshot.loaderDevicePartUUID {
-        case .value(true):
-            return .decided(.gptAutoESP)
-        case .value(false):
-            return .noMatch("gpt-auto: no LoaderDevicePartUUID EFI variable (the boot loader did not name the ESP)")
-        case .unreadable(let reason):
-            return .decided(.unreadable(input: "the EFI variable LoaderDevicePartUUID", reason: reason))
-        }
+        let label = version.map { "gpt-auto of systemd \($0)" } ?? "gpt-auto"
+        return .noMatch("\(label): \(newestReason ?? "no rules")")
     }
 }

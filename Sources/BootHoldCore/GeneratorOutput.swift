@@ -41,13 +41,17 @@ public struct GeneratorOutput: Sendable, Equatable {
     public var diagnostics: [Diagnostic]
     /// Per profile: paired, plain or skipped, and the evidence per path that decided it.
     public var decisions: [ProfileDecision]
+    /// What the generator learned about the machine as a whole (e.g. the systemd version and
+    /// the gpt-auto rules it chose), for `--explain`.
+    public var facts: [String]
     public init(
         files: [GeneratedFile] = [], links: [GeneratedLink] = [], diagnostics: [Diagnostic] = [],
-        decisions: [ProfileDecision] = []
+        decisions: [ProfileDecision] = [], facts: [String] = []
     ) {
         self.files = files
         self.links = links
         self.diagnostics = diagnostics
         self.decisions = decisions
+        self.facts = facts
     }
 }

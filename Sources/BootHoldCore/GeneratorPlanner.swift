@@ -3,9 +3,15 @@
 public enum GeneratorPlanner {
     /// Every path the reader must probe (unit states, mount point states): profiles' Paths, the
     /// mount points above them (an automount there is reached through), plus /boot and /efi.
-    public static func pathsToProbe(_ profiles: [StagedProfile]) -> [String] {
+    /// The unit names whose drop-ins the reader must find: `unitNames(of:)`.
+    public static func unitNames(of profiles: [StagedProfile]) -> [String] {
+        profiles.flatMap { [$0.name + ".service", $0.name + "-hold.service"] }
+    }
+
+    /// `extra`: the mounts the units' drop-ins require.
+    public static func pathsToProbe(_ profiles: [StagedProfile], extra: [String] = []) -> [String] {
         var paths: [String] = []
-        for path in profiles.flatMap(\.paths).flatMap({ [$0] + MountPath.ancestors(of: $0) }) + ["/boot", "/efi"] where !paths.contains(where: { MountPath.same($0, path) }) {
+        for path in (profiles.flatMap(\.paths) + extra).flatMap({ [$0] + MountPath.ancestors(of: $0) }) + ["/boot", "/efi"] where !paths.contains(where: { MountPath.same($0, path) }) {
             paths.append(path)
         }
         return paths
@@ -54,12 +60,49 @@ public enum GeneratorPlanner {
             return output
         }
 
+        // Which systemd runs the generators decides which gpt-auto rules apply.
+        let version = GptAutoRules.summary(of: snapshot.systemd)
+        output.facts.append(version)
+        log(.debug, version + ".")
+
         let override = holdOverride(commandLine, log: log)
         let prediction = AutomountPrediction(snapshot: snapshot, commandLine: commandLine)
         for profile in configuration.profiles {
             plan(profile, override: override, prediction: prediction, libexec: libexec, snapshot: snapshot, into: &output)
         }
         return output
+    }
+
+    /// Trigger= for this machine. `auto`: a path unit only when the updater does not start the
+    /// unit itself, which its own unit set tells: an updater that ships `NAME.path` starts the
+    /// finalize unit from it (ostree ≤ 2025.1, `ostree-finalize-staged.path`), one that does not
+    /// starts it itself (ostree ≥ 2025.2: `ostree admin deploy --stage` runs `systemctl start`
+    /// before it writes the staged file). Unknown: a path unit, which is harmless where the
+    /// updater starts the unit too (a second start of an active unit does nothing), while a
+    /// missing one loses every update of an updater that relies on it.
+    static func trigger(of profile: StagedProfile, snapshot: MachineSnapshot) -> (ResolvedTrigger, String?) {
+        switch profile.trigger {
+        case .path: return (.pathUnit, nil)
+        case .none: return (.updater, nil)
+        case .auto: break
+        }
+        let unit = profile.name + ".path"
+        let service = profile.name + ".service"
+        switch snapshot.pathUnits[unit] {
+        case nil:
+            return (.pathUnit, "a path unit: the unit path was not examined for \(unit)")
+        case .unreadable(let reason):
+            return (.pathUnit, "a path unit: the unit path cannot be read (\(reason)); one that is not needed is harmless, one that is missing loses the update")
+        case .value(let state):
+            switch state.definition {
+            case .present(let path):
+                return (.pathUnit, "a path unit: the updater ships \(path), so it does not start \(service) itself (as ostree up to 2025.1)")
+            case .masked(let path):
+                return (.pathUnit, "a path unit: the updater's \(unit) is masked (\(path)), and so is the one generated here")
+            case .absent:
+                return (.updater, "no path unit: the updater ships no \(unit), so it starts \(service) itself (as ostree from 2025.2 does while staging)")
+            }
+        }
     }
 
     /// `boothold.hold=auto|yes|no`: overrides every profile's Hold=; the last valid one wins.
@@ -80,8 +123,16 @@ public enum GeneratorPlanner {
         _ profile: StagedProfile, override: HoldPolicy?, prediction: AutomountPrediction, libexec: String,
         snapshot: MachineSnapshot, into output: inout GeneratorOutput
     ) {
-        let decision = decide(profile, override: override, prediction: prediction, log: &output.diagnostics)
-        let units = ProfileUnits(profile: profile, decision: decision, libexecDirectory: libexec)
+        let (dropInMounts, dropInWarnings) = DropInReview.requiredMounts(of: profile, dropIns: snapshot.unitDropIns)
+        var decision = decide(profile, dropInMounts: dropInMounts, override: override, prediction: prediction, log: &output.diagnostics)
+        (decision.trigger, decision.triggerReason) = trigger(of: profile, snapshot: snapshot)
+        var units = ProfileUnits(profile: profile, decision: decision, libexecDirectory: libexec)
+        // What the drop-ins do to the commands just planned goes into the units' headers.
+        let (notes, noteLines) = DropInReview.execNotes(units, in: snapshot)
+        if !notes.isEmpty {
+            decision.dropInNotes = notes
+            units = ProfileUnits(profile: profile, decision: decision, libexecDirectory: libexec)
+        }
         var links = units.links
         var debugLines: [String] = []
         if let template = snapshot.reportTemplate {
@@ -102,6 +153,7 @@ public enum GeneratorPlanner {
         output.files += units.files
         output.links += links
         output.decisions.append(decision)
+        output.diagnostics += dropInWarnings + noteLines
         for line in debugLines { output.diagnostics.append(Diagnostic(.debug, line)) }
         output.diagnostics.append(Diagnostic(.info, "\(profile.name): \(decision.summary)"))
     }
@@ -109,11 +161,14 @@ public enum GeneratorPlanner {
     /// Paired or plain, and why. The evidence per path is gathered for every policy so that
     /// `--explain` shows it; only `Hold=auto` acts on it (and warns about unreadable inputs).
     private static func decide(
-        _ profile: StagedProfile, override: HoldPolicy?, prediction: AutomountPrediction, log: inout [Diagnostic]
+        _ profile: StagedProfile, dropInMounts: [DropInMount], override: HoldPolicy?, prediction: AutomountPrediction,
+        log: inout [Diagnostic]
     ) -> ProfileDecision {
         let policy = override ?? profile.hold
         let policySource = override != nil ? "boothold.hold=\(policy.rawValue) on the kernel command line" : "Hold=\(policy.rawValue)"
+        // A mount a drop-in requires decides like a Paths= entry: its expiry would stop the unit.
         let paths = profile.paths.map { PathDecision(path: $0, evidence: prediction.evidence(for: $0)) }
+            + dropInMounts.map { PathDecision(path: $0.path, evidence: prediction.evidence(for: $0.path), requiredBy: $0.source) }
         func decision(_ hold: HoldDecision, _ reason: String) -> ProfileDecision {
             ProfileDecision(name: profile.name, decision: hold, reason: reason, paths: paths)
         }
@@ -125,12 +180,12 @@ public enum GeneratorPlanner {
         case .auto:
             for path in paths {
                 guard case .unreadable = path.evidence else { continue }
-                log.append(Diagnostic(.warning, "\(profile.name): \(Display.escaped(path.path)): \(Display.escaped(path.evidence.reason)), holding to be safe."))
+                log.append(Diagnostic(.warning, "\(profile.name): \(path.shownPath): \(Display.escaped(path.evidence.reason)), holding to be safe."))
             }
             guard let first = paths.first(where: { $0.evidence.needsHold }) else {
                 return decision(.plain, "no path will be an automount")
             }
-            return decision(.paired, "\(Display.escaped(first.path)) will be an automount (\(Display.escaped(first.evidence.reason)))")
+            return decision(.paired, "\(first.shownPath) will be an automount (\(Display.escaped(first.evidence.reason)))")
         }
     }
 }

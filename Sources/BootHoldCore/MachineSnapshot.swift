@@ -102,13 +102,23 @@ public struct MachineSnapshot: Sendable, Equatable {
     /// Where `boothold-report@.service` was found in the system unit path (without the root
     /// prefix), if anywhere; the generator links it per profile.
     public var reportTemplate: String?
+    /// Which systemd runs the generators (its gpt-auto rules differ by version).
+    public var systemd: SystemdVersion
+    /// The drop-ins that will attach to the units the profiles may write (`NAME.service`,
+    /// `NAME-hold.service`), each unit's in the order they apply; masked ones left out.
+    public var unitDropIns: [UnitDropIn]
+    /// What the unit path says about each profile's `NAME.path` (the updater's own path unit,
+    /// for `Trigger=auto`), keyed by unit name.
+    public var pathUnits: [String: Reading<UnitFileState>]
 
     public init(
         kernelCommandLine: Reading<String>, inInitrd: Bool, inContainer: Bool,
         mounts: Reading<[MountEntry]>, fstabPath: String, fstab: Reading<[FstabEntry]>,
         loaderDevicePartUUID: Reading<Bool>, automountUnits: [String: Reading<UnitFileState>],
         mountPoints: [String: Reading<MountPointState>], configuration: [ConfigurationFile],
-        reportTemplate: String?, efiBoot: Reading<Bool> = .value(true)
+        reportTemplate: String?, efiBoot: Reading<Bool> = .value(true),
+        systemd: SystemdVersion = .unknown("not examined"), unitDropIns: [UnitDropIn] = [],
+        pathUnits: [String: Reading<UnitFileState>] = [:]
     ) {
         self.kernelCommandLine = kernelCommandLine
         self.inInitrd = inInitrd
@@ -122,5 +132,8 @@ public struct MachineSnapshot: Sendable, Equatable {
         self.configuration = configuration
         self.reportTemplate = reportTemplate
         self.efiBoot = efiBoot
+        self.systemd = systemd
+        self.unitDropIns = unitDropIns
+        self.pathUnits = pathUnits
     }
 }

@@ -27,7 +27,7 @@ public enum MountPath {
 
     /// Byte-wise equality. Swift's `==` treats canonically equivalent Unicode (é precomposed
     /// or not) as equal; the kernel and systemd compare bytes.
-    static func same(_ a: String, _ b: String) -> Bool {
+    public static func same(_ a: String, _ b: String) -> Bool {
         a.utf8.elementsEqual(b.utf8)
     }
 

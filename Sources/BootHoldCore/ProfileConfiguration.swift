@@ -24,6 +24,7 @@ public enum ProfileConfiguration {
         case staged = "Staged", finalize = "Finalize", paths = "Paths", hold = "Hold"
         case condition = "Condition", trigger = "Trigger", timeout = "TimeoutSec"
         case lockFile = "LockFile", description = "Description"
+        case kernelCommandLine = "ConditionKernelCommandLine", stagedRemoved = "StagedRemoved"
     }
 
     /// What the files said about one section, before validation.
@@ -35,7 +36,7 @@ public enum ProfileConfiguration {
         var undecodable: [(key: String, at: SourceLocation)] = []
     }
 
-    static func evaluate(_ files: [ConfigurationFile]) -> (profiles: [StagedProfile], skipped: [SkippedProfile], diagnostics: [Diagnostic]) {
+    public static func evaluate(_ files: [ConfigurationFile]) -> (profiles: [StagedProfile], skipped: [SkippedProfile], diagnostics: [Diagnostic]) {
         var diagnostics: [Diagnostic] = []
         var drafts: [Draft] = []
         var index: [String: Int] = [:]

@@ -10,12 +10,12 @@ public indirect enum AutomountEvidence: Sendable, Equatable {
     case automountUnitMasked(unit: String, unitPath: String)
     /// Rule 3: an fstab line (or a `systemd.mount-extra=` item) with `option`.
     case fstabAutomount(source: String, option: String)
-    /// Rule 4: systemd-gpt-auto-generator will automount the EFI System Partition here.
-    case gptAutoESP
-    /// Rule 4 on a machine not booted through EFI: gpt-auto skips the loader variable check
-    /// there and mounts an ESP it finds on the root disk, which the generator cannot see
-    /// without probing the disk; counted as an automount.
-    case gptAutoWithoutEFI
+    /// Rule 4: systemd-gpt-auto-generator will automount the EFI System Partition here, under
+    /// the rules of the systemd version found (or of any version, when it is unknown). On a
+    /// machine not booted through EFI gpt-auto skips the loader variable check and mounts an
+    /// ESP it finds on the root disk, which the generator cannot see without probing the disk;
+    /// that counts as an automount too.
+    case gptAuto(GptAutoFinding)
     /// The path itself is no automount point, but `ancestor` (a mount point above it) is:
     /// reaching the path goes through that automount, and holding the path keeps it busy.
     case beneath(ancestor: String, AutomountEvidence)
@@ -28,7 +28,7 @@ public indirect enum AutomountEvidence: Sendable, Equatable {
     /// Whether this evidence makes the path count as an automount.
     public var needsHold: Bool {
         switch self {
-        case .autofsMounted, .automountUnitEnabled, .fstabAutomount, .gptAutoESP, .gptAutoWithoutEFI, .unreadable: true
+        case .autofsMounted, .automountUnitEnabled, .fstabAutomount, .gptAuto, .unreadable: true
         case .automountUnitMasked, .none: false
         case .beneath(_, let evidence): evidence.needsHold
         }
@@ -45,10 +45,8 @@ public indirect enum AutomountEvidence: Sendable, Equatable {
             "\(unit) is masked (\(unitPath)), so there is no automount at all"
         case .fstabAutomount(let source, let option):
             "\(source) \(option)"
-        case .gptAutoESP:
-            "systemd-gpt-auto-generator will automount the ESP (LoaderDevicePartUUID set, no fstab entry at or under /boot or /efi)"
-        case .gptAutoWithoutEFI:
-            "not an EFI boot: systemd-gpt-auto-generator may automount an ESP of the root disk here (no fstab entry at or under /boot or /efi), treated as an automount"
+        case .gptAuto(let finding):
+            finding.reason
         case .beneath(let ancestor, let evidence):
             "reached through \(ancestor): \(evidence.reason)"
         case .unreadable(let input, let reason):
@@ -63,15 +61,25 @@ public indirect enum AutomountEvidence: Sendable, Equatable {
 public struct PathDecision: Sendable, Equatable {
     public var path: String
     public var evidence: AutomountEvidence
-    public init(path: String, evidence: AutomountEvidence) {
+    /// Not a `Paths=` entry but a mount a drop-in makes the unit require, and which setting
+    /// does (`RequiresMountsFor= in FILE:LINE`). Held too when it will be an automount.
+    public var requiredBy: String?
+    public init(path: String, evidence: AutomountEvidence, requiredBy: String? = nil) {
         self.path = path
         self.evidence = evidence
+        self.requiredBy = requiredBy
     }
 
     /// `/boot: will be an automount: fstab x-systemd.automount (/etc/fstab)`.
     public var summary: String {
         let verdict = evidence.needsHold ? "will be an automount" : "no automount"
-        return "\(Display.escaped(path)): \(verdict): \(Display.escaped(evidence.reason))"
+        return "\(shownPath): \(verdict): \(Display.escaped(evidence.reason))"
+    }
+
+    /// `/boot/efi (RequiresMountsFor= in FILE:LINE)` for a drop-in's mount, else the path.
+    var shownPath: String {
+        guard let requiredBy else { return Display.escaped(path) }
+        return "\(Display.escaped(path)) (\(Display.escaped(requiredBy)))"
     }
 }
 
@@ -92,11 +100,30 @@ public struct ProfileDecision: Sendable, Equatable {
     /// Why the decision was taken (e.g. "Hold=yes", "/boot will be an automount (…)").
     public var reason: String
     public var paths: [PathDecision]
-    public init(name: String, decision: HoldDecision, reason: String, paths: [PathDecision]) {
+    /// What the drop-ins attached to the units do that matters for finalization, one line
+    /// each, for the unit headers and `--explain` (warnings are logged too).
+    public var dropInNotes: [String]
+    /// Whether a path unit starts the finalize unit (Trigger= resolved), and, for
+    /// `Trigger=auto`, why.
+    public var trigger: ResolvedTrigger
+    public var triggerReason: String?
+    public init(
+        name: String, decision: HoldDecision, reason: String, paths: [PathDecision], dropInNotes: [String] = [],
+        trigger: ResolvedTrigger = .updater, triggerReason: String? = nil
+    ) {
         self.name = name
         self.decision = decision
         self.reason = reason
         self.paths = paths
+        self.dropInNotes = dropInNotes
+        self.trigger = trigger
+        self.triggerReason = triggerReason
+    }
+
+    /// The paths the hold keeps mounted: every `Paths=` entry, and every mount a drop-in
+    /// requires that will be an automount (so that its expiry cannot stop the unit early).
+    public var heldPaths: [String] {
+        paths.filter { $0.requiredBy == nil || $0.evidence.needsHold }.map(\.path)
     }
 
     /// `paired with NAME-hold.service: …`, `plain (no hold): …`, `skipped: …`.

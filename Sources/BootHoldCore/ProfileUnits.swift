@@ -9,9 +9,12 @@ struct ProfileUnits {
     var holdName: String { profile.name + "-hold.service" }
     var pathName: String { profile.name + ".path" }
 
-    /// The comment lines every file of the profile starts with: one per path, then the decision.
+    /// The comment lines every file of the profile starts with: one per path, then the decision,
+    /// then what the drop-ins attached to the units do.
     private var header: [String] {
         decision.paths.map(\.summary) + ["Decision: " + Display.escaped(decision.summary)]
+            + (decision.triggerReason.map { ["Trigger=auto: " + Display.escaped($0)] } ?? [])
+            + decision.dropInNotes.map { "Drop-in: " + Display.escaped($0) }
     }
 
     /// `[Unit]` lines every unit of the profile shares.
@@ -21,7 +24,10 @@ struct ProfileUnits {
             .setting("Documentation", .word("man:boothold-generator(8)")),
         ]
         if let source = profile.sources.first { lines.append(.setting("SourcePath", .path(source))) }
-        if let condition = profile.condition { lines.append(.setting("ConditionPathExists", .path(condition))) }
+        if let condition = profile.condition { lines.append(.setting("ConditionPathExists", .path(condition.value))) }
+        if let condition = profile.kernelCommandLine {
+            lines.append(.setting("ConditionKernelCommandLine", .text(condition.value)))
+        }
         return lines
     }
 
@@ -35,6 +41,8 @@ struct ProfileUnits {
     }
 
     var isPaired: Bool { decision.decision == .paired }
+    /// Trigger= as resolved for this machine (`Trigger=auto` decided by the planner).
+    var writesPathUnit: Bool { decision.trigger == .pathUnit }
 
     /// The hold's start limit (see holdUnit) and start timeout.
     static let holdStartLimitInterval = TimeSpan.seconds(60)
@@ -45,18 +53,19 @@ struct ProfileUnits {
     var files: [GeneratedFile] {
         var files = [GeneratedFile(relativePath: finalizeName, contents: finalizeUnit().render())]
         if isPaired { files.append(GeneratedFile(relativePath: holdName, contents: holdUnit().render())) }
-        if profile.trigger == .path { files.append(GeneratedFile(relativePath: pathName, contents: pathUnit().render())) }
+        if writesPathUnit { files.append(GeneratedFile(relativePath: pathName, contents: pathUnit().render())) }
         return files
     }
 
-    /// `paths.target.wants/NAME.path` when `Trigger=path` (relative, as systemd's generators
+    /// `paths.target.wants/NAME.path` when a path unit is written (`Trigger=path`, or `auto`
+    /// resolved to one) (relative, as systemd's generators
     /// link). Not `multi-user.target.wants/`, where ostree's unit used to be installed: Debian's
     /// ostree-system-generator (2022.7) links its own `ostree-finalize-staged.path` there in the
     /// same output directory, does not tolerate an existing link and then exits before it writes
     /// `var.mount`, so a boot would lose the stateroot's /var. paths.target is where path units
     /// belong (systemd.special(7)); basic.target pulls it in on every normal boot.
     ///
-    /// Paired with `Trigger=path`, also `basic.target.wants/NAME.service`: the finalize unit is
+    /// Paired with a path unit, also `basic.target.wants/NAME.service`: the finalize unit is
     /// started at every boot, so its `ExecStop=` runs at every shutdown. Started only by the
     /// path unit, it is not armed when a reboot comes right after the staged file appears: the
     /// path unit's start job (and the hold's behind it) is still queued or running when the
@@ -65,7 +74,7 @@ struct ProfileUnits {
     /// Started at boot, the hold pins nothing until something is staged; boothold-finalize
     /// does nothing when nothing is staged.
     var links: [GeneratedLink] {
-        guard profile.trigger == .path else { return [] }
+        guard writesPathUnit else { return [] }
         var links: [GeneratedLink] = []
         if isPaired { links.append(GeneratedLink(relativePath: "basic.target.wants/" + finalizeName, target: "../" + finalizeName)) }
         links.append(GeneratedLink(relativePath: "paths.target.wants/" + pathName, target: "../" + pathName))
@@ -98,6 +107,7 @@ struct ProfileUnits {
         var finalize: [String] = [libexecDirectory + "/boothold-finalize", "--name", profile.name, "--staged", profile.staged]
         for path in profile.paths { finalize += ["--require", path] }
         if let lock = profile.lockFile { finalize += ["--lock", lock] }
+        if profile.stagedAfterFinalization == .kept { finalize += ["--staged-kept"] }
         finalize += ["--timeout", ProfileUnits.commandDeadline(profile.timeout).description, "--"]
         finalize += profile.finalize
         let service: [UnitLine] = [
@@ -131,10 +141,11 @@ struct ProfileUnits {
             .setting("StartLimitIntervalSec", .timeSpan(Self.holdStartLimitInterval)),
             .setting("StartLimitBurst", .word(String(Self.holdStartLimitBurst))),
         ]
-        let hold = [libexecDirectory + "/boothold-hold", "--release-when-gone", profile.staged] + profile.paths
+        let hold = [libexecDirectory + "/boothold-hold", "--release-when-gone", profile.staged] + decision.heldPaths
         let service: [UnitLine] = [
-            .comment("notify: ready only once every path is open and mounted, so the finalize unit"),
-            .comment("ordered after this one never starts while /boot can still expire."),
+            .comment("notify: ready once every path is open and mounted (with nothing staged yet:"),
+            .comment("once it watches for the staged file), so the finalize unit ordered after it"),
+            .comment("never starts while a staged deployment's /boot can still expire."),
             .setting("Type", .word("notify")),
             .setting("NotifyAccess", .word("main")),
             .comment("ostree >= 2025.2 waits for this start in 'ostree admin deploy --stage':"),
@@ -162,7 +173,7 @@ struct ProfileUnits {
     private var mountDependency: UnitLine {
         guard isPaired else { return .setting("RequiresMountsFor", .pathList(profile.paths)) }
         var mountUnits: [String] = []
-        for path in profile.paths {
+        for path in decision.heldPaths {
             for point in [path] + MountPath.ancestors(of: path) {
                 guard let name = UnitName.fromPath(point, suffix: ".mount"), !mountUnits.contains(name) else { continue }
                 mountUnits.append(name)

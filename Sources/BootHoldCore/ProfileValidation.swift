@@ -34,6 +34,9 @@ enum ProfileValidation {
         func setting(_ key: Key) -> (value: String, at: SourceLocation)? { draft.settings[key] }
         func path(_ key: Key) -> String? {
             guard let (value, at) = setting(key) else { return nil }
+            return checkedPath(key, value, at)
+        }
+        func checkedPath(_ key: Key, _ value: String, _ at: SourceLocation) -> String? {
             guard let normalized = MountPath.normalize(value) else {
                 fail(at, "\(key.rawValue)=\(Display.escaped(value)) is not a normalized absolute path without control characters")
                 return nil
@@ -98,7 +101,7 @@ enum ProfileValidation {
         var trigger = TriggerPolicy.path
         if let (value, at) = setting(.trigger) {
             if let parsed = TriggerPolicy(rawValue: value) { trigger = parsed } else {
-                fail(at, "Trigger=\(Display.escaped(value)) is not one of path, none")
+                fail(at, "Trigger=\(Display.escaped(value)) is not one of path, none, auto")
             }
         }
         var timeout = TimeSpan.seconds(300)
@@ -110,7 +113,34 @@ enum ProfileValidation {
                 fail(at, "TimeoutSec=\(Display.escaped(value)) is not a time span")
             }
         }
-        let condition = path(.condition)
+        var condition: PathCondition?
+        if let (value, at) = setting(.condition) {
+            // `!PATH` as in systemd.unit(5); the rest must be a path like any other.
+            let negated = value.hasPrefix("!")
+            let rest = negated ? String(value.dropFirst()) : value
+            if let normalized = checkedPath(.condition, rest, at) {
+                condition = PathCondition(path: normalized, negated: negated)
+            }
+        }
+        var kernelCommandLine: KernelCommandLineCondition?
+        if let (value, at) = setting(.kernelCommandLine) {
+            let negated = value.hasPrefix("!")
+            let argument = negated ? String(value.dropFirst()) : value
+            if KernelCommandLineCondition.isValidArgument(argument) {
+                kernelCommandLine = KernelCommandLineCondition(argument: argument, negated: negated)
+            } else {
+                fail(at, "ConditionKernelCommandLine=\(Display.escaped(value)) is not one kernel command line word "
+                    + "(a key or key=value, optionally after !, without spaces, quotes, backslashes or control characters)")
+            }
+        }
+        var stagedAfterFinalization = StagedFileAfterFinalization.removed
+        if let (value, at) = setting(.stagedRemoved) {
+            if let removed = SystemdBoolean.parse(value) {
+                stagedAfterFinalization = removed ? .removed : .kept
+            } else {
+                fail(at, "StagedRemoved=\(Display.escaped(value)) is not a boolean")
+            }
+        }
         let lockFile = path(.lockFile)
         var description = "Finalize staged deployment (\(name))"
         if let (value, at) = setting(.description) {
@@ -127,7 +157,9 @@ enum ProfileValidation {
         return .valid(
             StagedProfile(
                 name: name, staged: staged, finalize: finalize, paths: paths, hold: hold,
-                condition: condition, trigger: trigger, timeout: timeout, lockFile: lockFile,
+                condition: condition, kernelCommandLine: kernelCommandLine,
+                stagedAfterFinalization: stagedAfterFinalization,
+                trigger: trigger, timeout: timeout, lockFile: lockFile,
                 description: description, sources: draft.sources))
     }
 }

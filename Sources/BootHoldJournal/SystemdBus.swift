@@ -41,6 +41,11 @@ private struct LibSystemdBus: @unchecked Sendable {
     let getPropertyString: @convention(c) (
         Bus?, CString?, CString?, CString?, CString?, UnsafeMutablePointer<cbh_sd_bus_error>?,
         UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32
+    let getPropertyStrv: @convention(c) (
+        Bus?, CString?, CString?, CString?, CString?, UnsafeMutablePointer<cbh_sd_bus_error>?,
+        UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>?) -> Int32
+    let getPropertyTrivial: @convention(c) (
+        Bus?, CString?, CString?, CString?, CString?, UnsafeMutablePointer<cbh_sd_bus_error>?, CChar, UnsafeMutableRawPointer?) -> Int32
     let errorFree: @convention(c) (UnsafeMutablePointer<cbh_sd_bus_error>?) -> Void
 
     private init(_ library: DynamicLibrary) throws {
@@ -61,6 +66,8 @@ private struct LibSystemdBus: @unchecked Sendable {
         readBasic = try library.function("sd_bus_message_read_basic", as: type(of: readBasic))
         messageUnref = try library.function("sd_bus_message_unref", as: type(of: messageUnref))
         getPropertyString = try library.function("sd_bus_get_property_string", as: type(of: getPropertyString))
+        getPropertyStrv = try library.function("sd_bus_get_property_strv", as: type(of: getPropertyStrv))
+        getPropertyTrivial = try library.function("sd_bus_get_property_trivial", as: type(of: getPropertyTrivial))
         errorFree = try library.function("sd_bus_error_free", as: type(of: errorFree))
     }
 
@@ -213,6 +220,55 @@ public final class SystemdBus {
         defer { free(value) }
         guard result >= 0, let value else { throw SystemdBusError(call, result: result, error: error) }
         return String(cString: value)
+    }
+
+    /// A string-array property (`as`, sd_bus_get_property_strv).
+    public func stringsProperty(_ property: String, interface: String, of objectPath: String, until deadline: Deadline) throws -> [String] {
+        let call = "Get \(interface.split(separator: ".").last ?? "").\(property)"
+        let timeout = libsystemd.setMethodCallTimeout(bus, try remaining(deadline, call: call))
+        guard timeout >= 0 else { throw SystemdBusError("sd_bus_set_method_call_timeout", result: timeout) }
+        var error = cbh_sd_bus_error()
+        defer { libsystemd.errorFree(&error) }
+        var value: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+        let result = libsystemd.getPropertyStrv(bus, "org.freedesktop.systemd1", objectPath, interface, property, &error, &value)
+        var strings: [String] = []
+        if let value {
+            var i = 0
+            while let item = value[i] {
+                strings.append(String(cString: item))
+                free(item)
+                i += 1
+            }
+            free(value)
+        }
+        guard result >= 0 else { throw SystemdBusError(call, result: result, error: error) }
+        return strings
+    }
+
+    /// A `u` property (sd_bus_get_property_trivial).
+    public func uint32Property(_ property: String, interface: String, of objectPath: String, until deadline: Deadline) throws -> UInt32 {
+        try trivialProperty(property, interface: interface, of: objectPath, type: "u", initial: UInt32(0), until: deadline)
+    }
+
+    /// A `t` property (sd_bus_get_property_trivial): timestamps, in µs.
+    public func uint64Property(_ property: String, interface: String, of objectPath: String, until deadline: Deadline) throws -> UInt64 {
+        try trivialProperty(property, interface: interface, of: objectPath, type: "t", initial: UInt64(0), until: deadline)
+    }
+
+    private func trivialProperty<T>(_ property: String, interface: String, of objectPath: String, type: Unicode.Scalar,
+                                    initial: T, until deadline: Deadline) throws -> T {
+        let call = "Get \(interface.split(separator: ".").last ?? "").\(property)"
+        let timeout = libsystemd.setMethodCallTimeout(bus, try remaining(deadline, call: call))
+        guard timeout >= 0 else { throw SystemdBusError("sd_bus_set_method_call_timeout", result: timeout) }
+        var error = cbh_sd_bus_error()
+        defer { libsystemd.errorFree(&error) }
+        var value = initial
+        let result = withUnsafeMutableBytes(of: &value) { bytes in
+            libsystemd.getPropertyTrivial(bus, "org.freedesktop.systemd1", objectPath, interface, property, &error,
+                                          CChar(UInt8(ascii: type)), bytes.baseAddress)
+        }
+        guard result >= 0 else { throw SystemdBusError(call, result: result, error: error) }
+        return value
     }
 
     /// The mount unit `name` as PID 1 has it loaded: LoadState, and for a loaded unit What,

@@ -26,7 +26,11 @@ public struct MachineReader {
         var diagnostics: [Diagnostic] = []
         let configuration = ConfigurationReader(root: root).read(diagnostics: &diagnostics)
         let profiles = ProfileConfiguration.parse(configuration).profiles
-        let paths = GeneratorPlanner.pathsToProbe(profiles)
+        let dropInReader = UnitDropInReader(root: root)
+        let unitDropIns = GeneratorPlanner.unitNames(of: profiles).flatMap { dropInReader.read(unit: $0, diagnostics: &diagnostics) }
+        // The mounts those drop-ins require are probed like Paths= entries.
+        let dropInMounts = profiles.flatMap { DropInReview.requiredMounts(of: $0, dropIns: unitDropIns).mounts.map(\.path) }
+        let paths = GeneratorPlanner.pathsToProbe(profiles, extra: dropInMounts)
 
         let mounts = readMounts()
         let (fstabPath, fstab) = readFstab(diagnostics: &diagnostics)
@@ -54,7 +58,10 @@ public struct MachineReader {
             mountPoints: mountPointStates,
             configuration: configuration,
             reportTemplate: units.location(of: "boothold-report@.service"),
-            efiBoot: readEFIBoot())
+            efiBoot: readEFIBoot(),
+            systemd: SystemdVersionProbe(root: root).read(),
+            unitDropIns: unitDropIns,
+            pathUnits: Dictionary(profiles.map { ($0.name + ".path", units.state(of: $0.name + ".path")) }, uniquingKeysWith: { first, _ in first }))
         return MachineReading(snapshot: snapshot, diagnostics: diagnostics)
     }
 

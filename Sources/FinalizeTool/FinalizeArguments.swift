@@ -8,11 +8,14 @@ enum FinalizeInvocation: Equatable {
     case report(ReportRequest)
 }
 
-/// `--name NAME --staged FILE [--require PATH]... [--lock FILE] --timeout DURATION
+/// `--name NAME --staged FILE [--staged-kept] [--require PATH]... [--lock FILE] --timeout DURATION
 /// [--state-dir DIR] -- COMMAND [ARG]...`
 struct RunRequest: Equatable {
     var name: String
     var staged: String
+    /// `--staged-kept`: the updater leaves FILE in place when it applies the deployment, so
+    /// FILE still being there afterwards says nothing about whether it was applied.
+    var stagedKept = false
     var required: [String]
     var lock: String?
     var timeout: TimeSpan
@@ -41,6 +44,7 @@ extension FinalizeInvocation {
         var name: String?, staged: String?, lock: String?, timeoutText: String?, stateDirectory: String?
         var required: [String] = []
         var report = false
+        var stagedKept = false
         var command: [String] = []
         var index = 0
 
@@ -69,6 +73,9 @@ extension FinalizeInvocation {
             case "--report": report = true
             case "--name": name = try value(for: option, inline: inline)
             case "--staged": staged = try value(for: option, inline: inline)
+            case "--staged-kept":
+                guard inline == nil else { throw UsageError("--staged-kept takes no value") }
+                stagedKept = true
             case "--require": required.append(try value(for: option, inline: inline))
             case "--lock": lock = try value(for: option, inline: inline)
             case "--timeout": timeoutText = try value(for: option, inline: inline)
@@ -88,7 +95,7 @@ extension FinalizeInvocation {
         try FinalizeInvocation.requireAbsolute(state, option: "--state-dir")
 
         if report {
-            let extra = [staged.map { _ in "--staged" }, lock.map { _ in "--lock" }, timeoutText.map { _ in "--timeout" },
+            let extra = [staged.map { _ in "--staged" }, stagedKept ? "--staged-kept" : nil, lock.map { _ in "--lock" }, timeoutText.map { _ in "--timeout" },
                          required.isEmpty ? nil : "--require", command.isEmpty ? nil : "a command"].compactMap { $0 }
             guard extra.isEmpty else { throw UsageError("--report takes only --name and --state-dir, not \(extra.joined(separator: ", "))") }
             self = .report(ReportRequest(name: name, stateDirectory: state))
@@ -109,8 +116,8 @@ extension FinalizeInvocation {
             throw UsageError("no command given after --")
         }
         self = .run(RunRequest(
-            name: name, staged: staged, required: required, lock: lock, timeout: timeout,
-            stateDirectory: state, command: command))
+            name: name, staged: staged, stagedKept: stagedKept, required: required, lock: lock,
+            timeout: timeout, stateDirectory: state, command: command))
     }
 
     private static func requireAbsolute(_ path: String, option: String) throws {

@@ -6,8 +6,8 @@ enum FinalizeHelp {
 
     static let text = """
     Usage:
-      boothold-finalize --name NAME --staged FILE [--require PATH]... [--lock FILE]
-                        --timeout DURATION [--state-dir DIR] -- COMMAND [ARG]...
+      boothold-finalize --name NAME --staged FILE [--staged-kept] [--require PATH]...
+                        [--lock FILE] --timeout DURATION [--state-dir DIR] -- COMMAND [ARG]...
       boothold-finalize --report --name NAME [--state-dir DIR]
       boothold-finalize --help | --version
 
@@ -28,11 +28,13 @@ enum FinalizeHelp {
          boothold-finalize is forwarded to COMMAND.
       5. A "result" record is written; exit with COMMAND's status. If COMMAND exits 0 but
          FILE is still there, the deployment was not applied (ostree's finalization lock):
-         logged as a warning, exit 0.
+         logged as a warning, exit 0 (not with --staged-kept).
 
     Options:
       --name NAME           profile name (base name of its units); records go to DIR/NAME/
       --staged FILE         file whose existence means a deployment is staged
+      --staged-kept         the updater leaves FILE in place when it applies the
+                            deployment: FILE remaining does not mean "not applied"
       --require PATH        mount point COMMAND needs (repeatable)
       --lock FILE           lock file to hold while COMMAND runs (created if missing)
       --timeout DURATION    deadline for everything, a systemd time span ("4min 50s",

@@ -154,7 +154,9 @@ struct FinalizeRun {
         case .signaled(let signal): result.signal = signal
         }
         result.duration = duration
-        result.stagedAfter = stagedAfter
+        // Only for an updater that removes FILE when it applies the deployment does FILE
+        // still being there mean "not applied".
+        if !request.stagedKept { result.stagedAfter = stagedAfter }
 
         let message: String
         let level: LogLevel

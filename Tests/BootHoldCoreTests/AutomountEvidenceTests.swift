@@ -24,6 +24,9 @@ let vfatOnBoot = MountEntry(target: "/boot", fileSystemType: "vfat", source: "/d
 let enabledBootAutomount = UnitFileState(
     definition: .present(path: "/etc/systemd/system/boot.automount"),
     pulledInBy: ["/etc/systemd/system/local-fs.target.wants/boot.automount"])
+/// gpt-auto's finding under the newest rules with no version known (the union's first answer).
+let newestRulesESP = AutomountEvidence.gptAuto(GptAutoFinding(
+    rules: .v257, version: nil, efiBoot: true, placement: nil, fstab: "no fstab entry at or under /boot or /efi"))
 let gptAutoMachine = Machine().with {
     $0.loader = .value(true)
     $0.mountPoints["/boot"] = .value(.emptyDirectory)
@@ -84,18 +87,22 @@ let evidenceCases: [EvidenceCase] = [
     .init(name: "fstab entry comes before systemd.mount-extra=", machine: Machine().fstabLine("UUID=1 /boot ext4 defaults").with { $0.commandLine = "systemd.mount-extra=UUID=1:/boot:vfat:x-systemd.automount" },
           boot: .none(reason: "no autofs mounted; no boot.automount unit file; the fstab entry has no automount option; gpt-auto: fstab has /boot"), paired: false),
     // Rule 4.
-    .init(name: "gpt-auto ESP with the loader variable", machine: gptAutoMachine, boot: .gptAutoESP, paired: true),
-    .init(name: "gpt-auto with /boot missing", machine: gptAutoMachine.with { $0.mountPoints["/boot"] = .value(.missing) }, boot: .gptAutoESP, paired: true),
+    .init(name: "gpt-auto ESP with the loader variable", machine: gptAutoMachine, boot: newestRulesESP, paired: true),
+    .init(name: "gpt-auto with /boot missing", machine: gptAutoMachine.with { $0.mountPoints["/boot"] = .value(.missing) }, boot: newestRulesESP, paired: true),
     .init(name: "gpt-auto without the loader variable", machine: gptAutoMachine.with { $0.loader = .value(false) },
           boot: .none(reason: "no autofs mounted; no boot.automount unit file; no fstab entry; gpt-auto: no LoaderDevicePartUUID EFI variable (the boot loader did not name the ESP)"), paired: false),
     .init(name: "gpt-auto disabled on the command line", machine: gptAutoMachine.with { $0.commandLine = "systemd.gpt_auto=0" },
           boot: .none(reason: "no autofs mounted; no boot.automount unit file; no fstab entry; gpt-auto disabled on the kernel command line"), paired: false),
-    .init(name: "gpt-auto disabled, later re-enabled", machine: gptAutoMachine.with { $0.commandLine = "systemd.gpt-auto=0 systemd.gpt_auto" }, boot: .gptAutoESP, paired: true),
+    .init(name: "gpt-auto disabled, later re-enabled", machine: gptAutoMachine.with { $0.commandLine = "systemd.gpt-auto=0 systemd.gpt_auto" }, boot: newestRulesESP, paired: true),
     .init(name: "gpt-auto in a container", machine: gptAutoMachine.with { $0.inContainer = true },
           boot: .none(reason: "no autofs mounted; no boot.automount unit file; no fstab entry; gpt-auto does not run in a container"), paired: false),
-    .init(name: "gpt-auto with /boot/efi in fstab", machine: gptAutoMachine.fstabLine("UUID=1 /boot/efi vfat umask=0077"),
-          boot: .none(reason: "no autofs mounted; no boot.automount unit file; no fstab entry; gpt-auto: fstab has /boot/efi"), paired: false),
-    .init(name: "gpt-auto with /efi in fstab but fstab=no", machine: gptAutoMachine.fstabLine("UUID=1 /efi vfat umask=0077").with { $0.commandLine = "fstab=0" }, boot: .gptAutoESP, paired: true),
+    // systemd ≥ 256 stops at any fstab entry under /boot; 254-255 only when the ESP's device
+    // node is in fstab, which the generator cannot tell, so with no version known the union holds.
+    .init(name: "gpt-auto with /boot/efi in fstab, version unknown", machine: gptAutoMachine.fstabLine("UUID=1 /boot/efi vfat umask=0077"),
+          boot: .gptAuto(GptAutoFinding(rules: .v254, version: nil, efiBoot: true, placement: "/boot is an empty directory", fstab: "no fstab entry at /boot")), paired: true),
+    .init(name: "gpt-auto with /boot/efi in fstab, systemd 257", machine: gptAutoMachine.fstabLine("UUID=1 /boot/efi vfat umask=0077").with { $0.systemd = systemd257 },
+          boot: .none(reason: "no autofs mounted; no boot.automount unit file; no fstab entry; gpt-auto of systemd 257: fstab has /boot/efi"), paired: false),
+    .init(name: "gpt-auto with /efi in fstab but fstab=no", machine: gptAutoMachine.fstabLine("UUID=1 /efi vfat umask=0077").with { $0.commandLine = "fstab=0" }, boot: newestRulesESP, paired: true),
     .init(name: "gpt-auto with a populated /boot", machine: gptAutoMachine.with { $0.mountPoints["/boot"] = .value(.nonEmptyDirectory) },
           boot: .none(reason: "no autofs mounted; no boot.automount unit file; no fstab entry; gpt-auto: /boot is a non-empty directory"), paired: false),
     .init(name: "gpt-auto with /boot a file", machine: gptAutoMachine.with { $0.mountPoints["/boot"] = .value(.notDirectory) },
@@ -157,9 +164,13 @@ extension Machine {
     let machine = gptAutoMachine.with {
         $0.configuration = [conf("/etc/boothold/boothold.conf", minimal + "Paths=/efi\n")]
         $0.mountPoints["/efi"] = .value(.missing)
+        $0.mountPoints["/boot"] = .value(.nonEmptyDirectory)
     }
     let decision = try #require(machine.plan().decisions.first)
-    #expect(decision.paths == [PathDecision(path: "/efi", evidence: .gptAutoESP)])
+    // /boot is busy, so every version puts the ESP at /efi.
+    #expect(decision.paths == [PathDecision(path: "/efi", evidence: .gptAuto(GptAutoFinding(
+        rules: .v257, version: nil, efiBoot: true, placement: "/boot is a non-empty directory, so the ESP goes to /efi",
+        fstab: "no fstab entry at or under /boot or /efi")))])
 }
 
 /// "/café" precomposed and decomposed are different paths to the kernel and to systemd.
@@ -207,10 +218,23 @@ extension Machine {
 @Test func gptAutoWithoutEFIHolds() throws {
     let bios = gptAutoMachine.snapshotWith { $0.efiBoot = .value(false); $0.loaderDevicePartUUID = .value(false) }
     let decision = try #require(bios.decisions.first)
-    #expect(decision.paths.first { $0.path == "/boot" }?.evidence == .gptAutoWithoutEFI)
+    #expect(decision.paths.first { $0.path == "/boot" }?.evidence == .gptAuto(GptAutoFinding(
+        rules: .v257, version: nil, efiBoot: false, placement: nil, fstab: "no fstab entry at or under /boot or /efi")))
     #expect(decision.decision == .paired)
     let populated = gptAutoMachine.with { $0.mountPoints["/boot"] = .value(.nonEmptyDirectory) }.snapshotWith { $0.efiBoot = .value(false) }
     #expect(try #require(populated.decisions.first).decision == .plain)
     let unreadable = gptAutoMachine.snapshotWith { $0.efiBoot = .unreadable(reason: "EACCES") }
     #expect(try #require(unreadable.decisions.first).paths.first { $0.path == "/boot" }?.evidence == .unreadable(input: "/sys/firmware/efi", reason: "EACCES"))
+}
+
+/// With /boot free and no /efi directory, every version puts the ESP at /boot, none at /efi
+/// (no XBOOTLDR partition assumed: the generator reads no partition table).
+@Test func efiIsNoCandidateWhenTheESPGoesToBoot() throws {
+    let machine = gptAutoMachine.with {
+        $0.configuration = [conf("/etc/boothold/boothold.conf", minimal + "Paths=/efi\n")]
+        $0.mountPoints["/efi"] = .value(.missing)
+    }
+    let decision = try #require(machine.plan().decisions.first)
+    #expect(decision.decision == .plain)
+    #expect(decision.paths.first?.evidence.reason.hasSuffix("gpt-auto: the ESP goes to /boot (/boot is an empty directory)") == true)
 }

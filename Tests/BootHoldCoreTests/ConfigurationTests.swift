@@ -175,12 +175,72 @@ func invalidProfileIsSkipped(_ c: InvalidCase) {
     #expect(profiles == [StagedProfile(
         name: "ostree-finalize-staged", staged: "/run/ostree/staged-deployment",
         finalize: ["/usr/bin/ostree", "admin", "finalize-staged"], paths: ["/sysroot", "/boot"], hold: .auto,
-        condition: "/run/ostree-booted", trigger: .path, timeout: .seconds(300), lockFile: nil,
+        condition: PathCondition(path: "/run/ostree-booted"), trigger: .auto, timeout: .seconds(300), lockFile: nil,
         description: "OSTree Finalize Staged Deployment", sources: ["/usr/lib/boothold/boothold.conf"])])
-    // Every key of the DESIGN table is spelled out (LockFile= only as a comment: ostree locks itself).
-    let text = String(decoding: bytes, as: UTF8.self)
+}
+
+/// generator/boothold.conf.d/50-bootc.conf: bootc's composefs finalizer, conditioned on the
+/// kernel command line and on not being booted through ostree.
+@Test func shippedBootcDropInParsesCleanly() throws {
+    let (profiles, diagnostics) = ProfileConfiguration.parse([
+        ConfigurationFile(path: "/usr/lib/boothold/boothold.conf", contents: try shippedBytes("generator/boothold.conf")),
+        ConfigurationFile(path: "/usr/lib/boothold/boothold.conf.d/50-bootc.conf",
+                          contents: try shippedBytes("generator/boothold.conf.d/50-bootc.conf")),
+    ])
+    #expect(diagnostics == [])
+    #expect(profiles.map(\.name) == ["ostree-finalize-staged", "bootc-finalize-staged"])
+    #expect(profiles.last == StagedProfile(
+        name: "bootc-finalize-staged", staged: "/run/composefs/staged-deployment",
+        finalize: ["/usr/bin/bootc", "composefs-finalize-staged"], paths: ["/sysroot", "/boot"], hold: .auto,
+        condition: PathCondition(path: "/run/ostree-booted", negated: true),
+        kernelCommandLine: KernelCommandLineCondition(argument: "composefs"),
+        stagedAfterFinalization: .kept, trigger: .path, timeout: .seconds(300), lockFile: nil,
+        description: "Composefs Finalize Staged Deployment", sources: ["/usr/lib/boothold/boothold.conf.d/50-bootc.conf"]))
+}
+
+/// Every key of the DESIGN table is spelled out in the shipped files together (LockFile= only
+/// as a comment: neither ostree nor bootc needs boothold's lock).
+@Test func shippedFilesSpellOutEveryKey() throws {
+    let text = String(decoding: try shippedBytes("generator/boothold.conf") + shippedBytes("generator/boothold.conf.d/50-bootc.conf"), as: UTF8.self)
     for key in ProfileConfiguration.Key.allCases where key != .lockFile {
         #expect(text.contains("\n\(key.rawValue)="), "\(key.rawValue)= is missing")
+    }
+}
+
+private func shippedBytes(_ relative: String) throws -> [UInt8] {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent(relative)
+    return Array(try Data(contentsOf: url))
+}
+
+@Test func conditionsInSystemdTerms() throws {
+    let text = minimal + "Condition=!/run/ostree-booted\nConditionKernelCommandLine=!rd.demo=1\nStagedRemoved=no\n"
+    let (profiles, diagnostics) = ProfileConfiguration.parse([conf("/etc/boothold/boothold.conf", text)])
+    #expect(diagnostics == [])
+    let demo = try #require(profiles.first)
+    #expect(demo.condition == PathCondition(path: "/run/ostree-booted", negated: true))
+    #expect(demo.kernelCommandLine == KernelCommandLineCondition(argument: "rd.demo=1", negated: true))
+    #expect(demo.stagedAfterFinalization == .kept)
+    // Defaults: no conditions; the updater removes the staged file when it applies it.
+    let plain = try #require(ProfileConfiguration.parse([conf("/etc/boothold/boothold.conf", minimal)]).profiles.first)
+    #expect(plain.kernelCommandLine == nil)
+    #expect(plain.stagedAfterFinalization == .removed)
+}
+
+@Test func badConditionsSkipTheProfile() {
+    for (line, wanted) in [
+        ("ConditionKernelCommandLine=two words", "ConditionKernelCommandLine=two words is not one kernel command line word"),
+        ("ConditionKernelCommandLine=!", "ConditionKernelCommandLine=! is not one kernel command line word"),
+        ("ConditionKernelCommandLine=!!x", "ConditionKernelCommandLine=!!x is not one kernel command line word"),
+        ("ConditionKernelCommandLine=|x", "ConditionKernelCommandLine=|x is not one kernel command line word"),
+        ("ConditionKernelCommandLine=a\"b", "ConditionKernelCommandLine=a\"b is not one kernel command line word"),
+        ("Condition=!relative", "Condition=relative is not a normalized absolute path"),
+        ("StagedRemoved=maybe", "StagedRemoved=maybe is not a boolean"),
+    ] {
+        let (profiles, diagnostics) = ProfileConfiguration.parse([conf("/etc/b.conf", minimal + line + "\n")])
+        #expect(profiles.isEmpty, "\(line)")
+        #expect(diagnostics.contains { $0.level == .error && $0.message.contains(wanted) && $0.message.hasSuffix("skipping profile.") },
+                "\(line): \(diagnostics.map(\.message))")
     }
 }
 

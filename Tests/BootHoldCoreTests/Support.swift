@@ -18,6 +18,8 @@ struct Machine {
     var mountPoints: [String: Reading<MountPointState>] = [:]
     var configuration: [ConfigurationFile] = [ConfigurationFile(path: "/usr/lib/boothold/boothold.conf", contents: Array(ostreeProfile.utf8))]
     var reportTemplate: String? = nil
+    var systemd: SystemdVersion = .unknown("not examined")
+    var unitDropIns: [UnitDropIn] = []
 
     static let ostreeProfile = """
         [ostree-finalize-staged]
@@ -43,7 +45,8 @@ struct Machine {
         let profiles = ProfileConfiguration.parse(configuration).profiles
         var units = self.units
         var points = self.mountPoints
-        for path in GeneratorPlanner.pathsToProbe(profiles) {
+        let extra = profiles.flatMap { DropInReview.requiredMounts(of: $0, dropIns: unitDropIns).mounts.map(\.path) }
+        for path in GeneratorPlanner.pathsToProbe(profiles, extra: extra) {
             let unit = UnitName.fromPath(path, suffix: ".automount")!
             if units[unit] == nil { units[unit] = .value(UnitFileState(definition: .absent, pulledInBy: [])) }
             if points[path] == nil { points[path] = .value(.nonEmptyDirectory) }
@@ -52,13 +55,18 @@ struct Machine {
             kernelCommandLine: .value(commandLine), inInitrd: inInitrd, inContainer: inContainer,
             mounts: mounts, fstabPath: "/etc/fstab", fstab: fstab, loaderDevicePartUUID: loader,
             automountUnits: units, mountPoints: points, configuration: configuration,
-            reportTemplate: reportTemplate)
+            reportTemplate: reportTemplate, systemd: systemd, unitDropIns: unitDropIns)
     }
 
     func plan() -> GeneratorOutput {
         GeneratorPlanner.plan(snapshot, libexecDirectory: "/usr/libexec/boothold")
     }
 }
+
+let systemd252 = SystemdVersion(major: 252, evidence: "PID 1 maps /usr/lib/x86_64-linux-gnu/systemd/libsystemd-shared-252.so (/proc/1/maps)")
+let systemd255 = SystemdVersion(major: 255, evidence: "PID 1 maps /usr/lib/x86_64-linux-gnu/systemd/libsystemd-shared-255.so (/proc/1/maps)")
+let systemd256 = SystemdVersion(major: 256, evidence: "PID 1 maps /usr/lib64/systemd/libsystemd-shared-256.11-1.fc41.so (/proc/1/maps)")
+let systemd257 = SystemdVersion(major: 257, evidence: "PID 1 maps /usr/lib/x86_64-linux-gnu/systemd/libsystemd-shared-257.so (/proc/1/maps)")
 
 extension GeneratorOutput {
     func file(_ name: String) -> String? { files.first(where: { $0.relativePath == name })?.contents }

@@ -58,8 +58,9 @@ let pairedOstreeHold = pairedHeader + """
     StartLimitBurst=5
 
     [Service]
-    # notify: ready only once every path is open and mounted, so the finalize unit
-    # ordered after this one never starts while /boot can still expire.
+    # notify: ready once every path is open and mounted (with nothing staged yet:
+    # once it watches for the staged file), so the finalize unit ordered after it
+    # never starts while a staged deployment's /boot can still expire.
     Type=notify
     NotifyAccess=main
     # ostree >= 2025.2 waits for this start in 'ostree admin deploy --stage':

@@ -117,6 +117,24 @@ struct RunTests {
         #expect(entry["MESSAGE"]?.contains("failed") == false)
     }
 
+    @Test func stagedKeptJudgesByTheExitStatusAlone() throws {
+        // bootc's composefs finalizer applies the deployment and leaves its staged file: the
+        // same run as above is then a plain success, and the record claims nothing about FILE.
+        let world = try FinalizeHarness()
+        world.stage()
+        let run = try world.run(world.runArguments(extra: ["--staged-kept"], command: [world.updater, "--write", world.marker]))
+        #expect(run.status == 0)
+        let result = try #require(world.record("result"))
+        #expect(result["OUTCOME"] == "succeeded")
+        #expect(result["STAGED_AFTER"] == nil)
+        let entry = try #require(world.journal.entries().last)
+        #expect(entry["MESSAGE_ID"] == ID.succeeded)
+        #expect(entry["BOOTHOLD_STAGED_AFTER"] == nil)
+        let report = try world.report()
+        #expect(report.status == 0)
+        #expect(!report.output.contains("did not apply"), "\(report.output)")
+    }
+
     @Test func unwritableRecordsNeverStopTheFinalization() throws {
         let world = try FinalizeHarness()
         world.stage()
@@ -148,6 +166,8 @@ struct RunTests {
         ["--name", "x", "--timeout", "5s", "--", "/bin/true"],
         ["--name", "a/b", "--staged", "/s", "--timeout", "5s", "--", "/bin/true"],
         ["--report", "--name", "x", "--timeout", "5s"],
+        ["--report", "--name", "x", "--staged-kept"],
+        ["--name", "x", "--staged", "/run/x", "--staged-kept=yes", "--timeout", "5s", "--", "/bin/true"],
         ["--bogus"],
     ])
     func badUsageExits2(arguments: [String]) throws {

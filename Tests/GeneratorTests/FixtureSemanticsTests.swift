@@ -18,6 +18,7 @@ struct FixtureSemantics: CustomStringConvertible, Sendable {
     var description: String { fixture }
 
     static let ostree = "ostree-finalize-staged"
+    static let bootc = "bootc-finalize-staged"
 
     static let all: [FixtureSemantics] = [
         .init(fixture: "plain-ext4-boot", profiles: [ostree: .plain(reason: "no path will be an automount")]),
@@ -46,12 +47,64 @@ struct FixtureSemantics: CustomStringConvertible, Sendable {
             "vendor-ab-switch": .paired(reason: "/efi will be an automount"),
         ]),
         .init(fixture: "hostile-paths", profiles: ["hostile-x2d": .paired(reason: "/srv/with space will be an automount")]),
+        // The same machine under 252 and 257 (and 255): where gpt-auto's rules differ.
+        .init(fixture: "gpt-auto-efi-directory-252", profiles: [ostree: .plain(reason: "no path will be an automount")]),
+        .init(fixture: "gpt-auto-efi-directory-257", profiles: [ostree: .paired(reason: "systemd-gpt-auto-generator of systemd 257")]),
+        .init(fixture: "gpt-auto-boot-missing-252", profiles: [ostree: .plain(reason: "no path will be an automount")]),
+        .init(fixture: "gpt-auto-boot-missing-255", profiles: [ostree: .plain(reason: "no path will be an automount")]),
+        .init(fixture: "gpt-auto-boot-missing-257", profiles: [ostree: .paired(reason: "systemd-gpt-auto-generator of systemd 257")]),
+        .init(fixture: "gpt-auto-fstab-under-boot-252", profiles: [ostree: .paired(reason: "systemd-gpt-auto-generator of systemd 252")]),
+        .init(fixture: "gpt-auto-fstab-under-boot-257", profiles: [ostree: .plain(reason: "no path will be an automount")]),
+        .init(fixture: "gpt-auto-fstab-disabled-252", profiles: [ostree: .plain(reason: "no path will be an automount")]),
+        .init(fixture: "gpt-auto-fstab-disabled-257", profiles: [ostree: .paired(reason: "fstab not read (fstab=no)")]),
+        .init(fixture: "mount-extra-boot-252", profiles: [ostree: .plain(reason: "no path will be an automount")]),
+        .init(fixture: "mount-extra-boot-257", profiles: [ostree: .paired(reason: "systemd.mount-extra= x-systemd.automount")]),
+        // Drop-ins attached to the finalize unit (reference/modern-stack.md §1.6).
+        .init(fixture: "dropin-requires-boot-efi-automount", profiles: [ostree: .paired(reason: "/boot/efi (RequiresMountsFor= in /usr/lib/systemd/system/ostree-finalize-staged.service.d/10-armada-bootimg.conf:3) will be an automount")]),
+        .init(fixture: "dropin-execstop-reset", profiles: [ostree: .paired(reason: "resets ExecStop=, which drops boothold-finalize")],
+              logs: "boothold-generator: ostree-finalize-staged.service: /etc/systemd/system/ostree-finalize-staged.service.d/10-kyth-boot-rw.conf:3 resets ExecStop=, which drops boothold-finalize"),
+        .init(fixture: "dropin-execstoppost-esp", profiles: [ostree: .paired(reason: "adds ExecStopPost=/usr/bin/bash /usr/sbin/rpi-bls-sync.sh, which runs after the ExecStop= commands")]),
+        .init(fixture: "bootc-composefs-esp-automount", profiles: [
+            ostree: .paired(reason: "systemd-gpt-auto-generator"),
+            bootc: .paired(reason: "systemd-gpt-auto-generator"),
+        ]),
+        .init(fixture: "bootc-drop-in-masked", profiles: [ostree: .plain(reason: "no path will be an automount")]),
+        // Trigger=auto follows the updater: ostree 2022.7 ships a path unit, 2025.2 does not.
+        .init(fixture: "trigger-auto-ostree-2022", profiles: [ostree: .paired(reason: "Trigger=auto: a path unit: the updater ships /lib/systemd/system/ostree-finalize-staged.path")]),
+        .init(fixture: "trigger-auto-ostree-2025", profiles: [ostree: .paired(reason: "Trigger=auto: no path unit: the updater ships no ostree-finalize-staged.path")]),
         .init(fixture: "unreadable-inputs", profiles: [ostree: .paired(reason: "cannot read /proc/self/mountinfo")],
               logs: "99-gone.conf"),
     ]
 }
 
 @Suite struct FixtureSemanticsTests {
+    /// The shipped bootc drop-in: every unit of the profile carries its conditions (systemd
+    /// decides at run time, so on an ostree-booted machine the units stay inactive), and
+    /// boothold-finalize is told that bootc leaves its staged file in place. An administrator's
+    /// /dev/null link of the same name removes the profile.
+    @Test func bootcProfileIsConditionedAndKeepsItsStagedFile() throws {
+        let temporary = try TemporaryDirectory("semantics-bootc")
+        defer { temporary.remove() }
+        let (result, output) = try GoldenFixture(name: "bootc-composefs-esp-automount").generate(in: temporary)
+        #expect(result.status == 0)
+        let tree = try Tree.read(output)
+        for unit in ["bootc-finalize-staged.service", "bootc-finalize-staged-hold.service", "bootc-finalize-staged.path"] {
+            guard case .file(let text)? = tree[unit] else { Issue.record("\(unit) not written"); continue }
+            #expect(text.contains("\nConditionPathExists=!/run/ostree-booted\nConditionKernelCommandLine=composefs\n"), "\(unit)")
+        }
+        guard case .file(let finalize)? = tree["bootc-finalize-staged.service"],
+              case .file(let ostree)? = tree["ostree-finalize-staged.service"] else { Issue.record("finalize units missing"); return }
+        #expect(finalize.contains("\"--staged-kept\""))
+        #expect(!ostree.contains("--staged-kept"))
+        #expect(!ostree.contains("ConditionKernelCommandLine"))
+
+        let masked = try TemporaryDirectory("semantics-bootc-masked")
+        defer { masked.remove() }
+        let (maskedResult, maskedOutput) = try GoldenFixture(name: "bootc-drop-in-masked").generate(in: masked)
+        #expect(maskedResult.status == 0)
+        #expect(try Tree.read(maskedOutput).keys.allSatisfy { !$0.contains("bootc") })
+    }
+
     @Test func everyFixtureHasSemantics() {
         #expect(Set(GoldenFixture.all.map(\.name)) == Set(FixtureSemantics.all.map(\.fixture)))
     }

@@ -8,6 +8,11 @@ import Testing
         try GoldenFixture(name: "fstab-automount-boot").prepare(in: temporary)
     }
 
+    /// The same, with ostree 2022.7's own path unit installed: Trigger=auto writes one too.
+    private func pathTriggeredMachine(_ temporary: TemporaryDirectory) throws -> [String: String] {
+        try GoldenFixture(name: "trigger-auto-ostree-2022").prepare(in: temporary)
+    }
+
     private func makeDirectory(_ temporary: TemporaryDirectory, _ name: String) throws -> URL {
         let url = temporary.appending(name)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
@@ -117,7 +122,7 @@ import Testing
     @Test func plantedSymlinkedParentIsNotFollowed() throws {
         let temporary = try TemporaryDirectory("planted-parent")
         defer { temporary.remove() }
-        let environment = try automountMachine(temporary)
+        let environment = try pathTriggeredMachine(temporary)
         let output = try makeDirectory(temporary, "out")
         let elsewhere = try makeDirectory(temporary, "elsewhere")
         try FileManager.default.createSymbolicLink(
@@ -134,7 +139,7 @@ import Testing
     @Test func anotherGeneratorsLinkOfTheSameUnitIsTolerated() throws {
         let temporary = try TemporaryDirectory("ostree-link")
         defer { temporary.remove() }
-        let environment = try automountMachine(temporary)
+        let environment = try pathTriggeredMachine(temporary)
         let output = try makeDirectory(temporary, "out")
         let wants = try makeDirectory(temporary, "out/paths.target.wants")
         let vendorTarget = "/usr/lib/systemd/system/ostree-finalize-staged.path"
@@ -154,7 +159,7 @@ import Testing
     @Test func ostreeGeneratorsPathLinkNameIsLeftAlone() throws {
         let temporary = try TemporaryDirectory("ostree-name")
         defer { temporary.remove() }
-        let environment = try automountMachine(temporary)
+        let environment = try pathTriggeredMachine(temporary)
         let output = try makeDirectory(temporary, "out")
         let result = try run(Products.generator, [output.path], environment: environment)
         #expect(result.status == 0, "\(result.standardError)")
@@ -167,7 +172,7 @@ import Testing
     @Test func aConflictingLinkIsAnError() throws {
         let temporary = try TemporaryDirectory("conflict-link")
         defer { temporary.remove() }
-        let environment = try automountMachine(temporary)
+        let environment = try pathTriggeredMachine(temporary)
         let output = try makeDirectory(temporary, "out")
         let wants = try makeDirectory(temporary, "out/paths.target.wants")
         try FileManager.default.createSymbolicLink(

@@ -4,6 +4,7 @@ import Foundation
 /// the tree the generator must write, and `setup` what git cannot store:
 ///
 ///     shipped-configuration     copy generator/boothold.conf to /usr/lib/boothold/boothold.conf
+///     shipped-drop-in FILE      copy generator/boothold.conf.d/FILE to /usr/lib/boothold/boothold.conf.d/
 ///     mkdir /boot               an empty directory in the root
 ///     env KEY=VALUE             set for the generator (SYSTEMD_PROC_CMDLINE, SYSTEMD_IN_INITRD, …)
 struct GoldenFixture: CustomStringConvertible, Sendable {
@@ -32,6 +33,12 @@ struct GoldenFixture: CustomStringConvertible, Sendable {
                 try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
                 try FileManager.default.copyItem(
                     at: PackagePaths.shippedConfiguration, to: target.appendingPathComponent("boothold.conf"))
+            } else if line.hasPrefix("shipped-drop-in ") {
+                let file = String(line.dropFirst("shipped-drop-in ".count))
+                let target = root.appendingPathComponent("usr/lib/boothold/boothold.conf.d")
+                try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
+                try FileManager.default.copyItem(
+                    at: PackagePaths.shippedDropIns.appendingPathComponent(file), to: target.appendingPathComponent(file))
             } else if line.hasPrefix("mkdir /") {
                 try FileManager.default.createDirectory(
                     at: root.appendingPathComponent(String(line.dropFirst(7))), withIntermediateDirectories: true)

@@ -15,6 +15,7 @@ enum PackagePaths {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let fixtures = root.appendingPathComponent("Tests/Fixtures/generator")
     static let shippedConfiguration = root.appendingPathComponent("generator/boothold.conf")
+    static let shippedDropIns = root.appendingPathComponent("generator/boothold.conf.d")
 }
 
 /// The outcome of running a program.

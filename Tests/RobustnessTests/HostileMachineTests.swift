@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 
 /// Odd but legal machines: mount points with spaces (fstab `\040`) and mount points so long
@@ -82,6 +85,42 @@ struct HostileMachineTests {
         #expect(run.status == 0, "stderr: \(run.standardError)")
         let finalize = try #require(run.units["ostree-finalize-staged.service"], "stderr: \(run.standardError)")
         #expect(run.files["ostree-finalize-staged-hold.service"] != nil, "the autofs /boot was missed:\n\(finalize)")
+        #expect(try verifyUnits(run).status == 0)
+    }
+
+    /// Drop-ins and PID 1's map are anyone-with-root's files too: odd names, FIFOs, binary
+    /// garbage, huge files and unresolvable specifiers are skipped or read as systemd would,
+    /// and nothing from them reaches a unit setting.
+    @Test("Hostile drop-ins and a hostile /proc/1/maps are skipped or read safely")
+    func hostileDropInsAndMaps() throws {
+        let root = try FixtureRoot("hostile-dropins")
+        try root.writeOrdinaryMachine()
+        try root.write("etc/fstab", "/dev/vda1 / ext4 defaults 0 1\n/dev/vda2 /boot vfat x-systemd.automount 0 2\n/dev/vda3 /efi vfat x-systemd.automount 0 2\n")
+        try root.write("etc/boothold/boothold.conf", FixtureRoot.ostreeProfile())
+        let dropIns = "etc/systemd/system/ostree-finalize-staged.service.d"
+        // A name with a newline (would end a header comment), binary garbage, a 5 MB file,
+        // an unresolvable specifier, a FIFO and a directory named like a drop-in.
+        try root.write("\(dropIns)/10-new\nline.conf", "[Unit]\nRequiresMountsFor=/efi\n")
+        try root.write("\(dropIns)/20-garbage.conf", [0xff, 0x00, 0x5b, 0x0a, 0xc3, 0x28, 0x3d, 0x0a] + Array("[Service]\nExecStop=\nExecStop=\u{1b}[2J\n".utf8))
+        try root.write("\(dropIns)/30-huge.conf", Array(repeating: UInt8(ascii: "#"), count: 5 << 20))
+        try root.write("\(dropIns)/40-specifier.conf", "[Unit]\nRequiresMountsFor=%m/x /efi/%%\nBindsTo=%i.mount\n")
+        #expect(mkfifo(root.path + "/\(dropIns)/50-fifo.conf", 0o644) == 0)
+        try FileManager.default.createDirectory(atPath: root.path + "/\(dropIns)/60-dir.conf", withIntermediateDirectories: true)
+        try root.write("proc/1/maps", Array(repeating: UInt8(ascii: "7"), count: 9 << 20))
+
+        let run = try runGenerator(root: root, output: try root.outputDirectory())
+
+        #expect(run.status == 0, "stderr: \(run.standardError)")
+        #expect(run.standardError.contains("control characters in its name"))
+        #expect(run.standardError.contains("30-huge.conf"))
+        #expect(run.standardError.contains("%m/x has a specifier the generator cannot resolve"))
+        let finalize = try #require(run.units["ostree-finalize-staged.service"], "stderr: \(run.standardError)")
+        // The garbage drop-in's reset is warned about, its escape sequence escaped.
+        #expect(finalize.contains("# Drop-in: Warning: /etc/systemd/system/ostree-finalize-staged.service.d/20-garbage.conf:4 resets ExecStop="))
+        #expect(finalize.contains("\\x1b[2J"))
+        // /efi/% (the %% one) is no mount point of its own; /efi, named by the newline file, was skipped.
+        #expect(finalize.contains("/efi/% (RequiresMountsFor= in /etc/systemd/system/ostree-finalize-staged.service.d/40-specifier.conf:2)"))
+        #expect(!finalize.contains("10-new"))
         #expect(try verifyUnits(run).status == 0)
     }
 }

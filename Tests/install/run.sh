@@ -40,7 +40,7 @@ empty() { local left; left=$(find "$1" -mindepth 1); [ -z "$left" ] || { echo "l
 # What a /usr install must produce; systemd's directories are the ones pkg-config names.
 expected_tree() {
     local path dir part parts unit page name dirs
-    dirs=(/usr/libexec/boothold /usr/lib/boothold/boothold.conf.d "$generatordir"
+    dirs=(/usr/libexec/boothold /usr/lib/boothold/boothold.conf.d "$generatordir" /usr/bin
           /usr/share/man/man5 /usr/share/man/man8)
     [ -z "$(ls units 2>/dev/null)" ] || dirs+=("$unitdir")
     {
@@ -53,7 +53,11 @@ expected_tree() {
         echo "l 777 /usr/libexec/boothold/boothold-hold -> boothold-generator"
         echo "l 777 /usr/libexec/boothold/boothold-finalize -> boothold-generator"
         echo "l 777 $generatordir/boothold-generator -> /usr/libexec/boothold/boothold-generator"
+        echo "l 777 /usr/bin/bootholdctl -> /usr/libexec/boothold/boothold-generator"
         echo "f 644 /usr/lib/boothold/boothold.conf"
+        for dropin in generator/boothold.conf.d/*.conf; do
+            [ -f "$dropin" ] && echo "f 644 /usr/lib/boothold/boothold.conf.d/${dropin##*/}"
+        done
         echo "f 644 /usr/lib/boothold/install-manifest"
         for unit in units/*; do
             [ -f "$unit" ] || continue
@@ -340,6 +344,16 @@ missing_pkg_config() {
 check "a missing pkg-config variable is an error naming it and its option" missing_pkg_config
 relative_prefix() { ! installer --destdir "$work/rel" --prefix usr && [ ! -e "$work/rel" ]; }
 check "a relative --prefix is an error" relative_prefix
+# debian/rules builds in debian/.build with --scratch-path; the products are read from there.
+scratch_path_dry_run() {
+    local output
+    output=$("$repo/meson-install.sh" --dry-run --scratch-path "$work/scratch" --destdir "$work/scratch-dest") || return 1
+    grep -qF -- "--product boothold --scratch-path $work/scratch" <<< "$output" || { echo "$output"; return 1; }
+    [ ! -e "$work/scratch" ] && [ ! -e "$work/scratch-dest" ]
+}
+check "--scratch-path goes to swift build (dry run)" scratch_path_dry_run
+relative_scratch_path() { ! "$repo/meson-install.sh" --build-only --dry-run --scratch-path build; }
+check "a relative --scratch-path is an error" relative_scratch_path
 
 # ------------------------------------------------------------------ meson
 if command -v meson >/dev/null; then
@@ -363,7 +377,8 @@ while IFS= read -r -d '' file; do
 done < <(find . \( -path './.build*' -o -path ./.git \) -prune -o -type f -print0)
 check "shellcheck -S warning is clean on all ${#scripts[@]} shell scripts" shellcheck -x -S warning "${scripts[@]}"
 check "shellcheck is clean on the install scripts" \
-    shellcheck meson-install.sh Tests/install/run.sh bench/size.sh Tests/run-all.sh .ci/run
+    shellcheck meson-install.sh Tests/install/run.sh bench/size.sh Tests/run-all.sh .ci/run \
+        Tests/deb/run.sh debian/boothold.postinst debian/boothold.postrm
 
 echo "install: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -32,8 +32,11 @@ public func fuzzConfiguration(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CI
             fuzzCheck(MountPath.normalize(path) == path, "Paths= entry '\(path)' not normalized")
         }
         fuzzCheck(p.finalize.first?.hasPrefix("/") == true, "Finalize= \(p.finalize) accepted without an absolute executable")
-        for value in [p.condition, p.lockFile].compactMap({ $0 }) {
+        for value in [p.condition?.path, p.lockFile].compactMap({ $0 }) {
             fuzzCheck(value.hasPrefix("/") && !hasControlCharacter(value), "path value '\(value)' accepted")
+        }
+        if let argument = p.kernelCommandLine?.argument {
+            fuzzCheck(KernelCommandLineCondition.isValidArgument(argument), "ConditionKernelCommandLine= '\(argument)' accepted")
         }
         // A tab inside Description= is kept by systemd as it is; other control characters are not.
         fuzzCheck(!hasControlCharacter(p.description.replacingTab), "Description= with a control character accepted")

@@ -1,6 +1,8 @@
 // Fuzz target: the whole decision from a random root. One input holds mountinfo, fstab, the
-// kernel command line and the profile configuration (split at 0x1E); they are written into a
-// scratch root, read back through the real reader (libmount), planned, and the output checked:
+// kernel command line, the profile configuration, a drop-in for every service
+// (`/etc/systemd/system/service.d/50-fuzz.conf`, so it attaches to every generated unit) and
+// PID 1's memory map (split at 0x1E); they are written into a scratch root, read back through
+// the real reader (libmount), planned, and the output checked:
 // - every file is a plain unit name beginning with the generated-by header, and systemd's
 //   reading rules accept it: known sections and keys only, nothing injected;
 // - command lines, path lists and paths read back exactly as the profile says (the unit
@@ -32,7 +34,8 @@ private let scratch: String = {
         unsetenv(name)
     }
     let dir = "/dev/shm/boothold-fuzz-\(getpid())"
-    for sub in ["", "/proc", "/proc/self", "/etc", "/etc/boothold", "/boot", "/sysroot"] { mkdir(dir + sub, 0o755) }
+    for sub in ["", "/proc", "/proc/self", "/proc/1", "/etc", "/etc/boothold", "/etc/systemd", "/etc/systemd/system",
+                "/etc/systemd/system/service.d", "/boot", "/sysroot"] { mkdir(dir + sub, 0o755) }
     return dir
 }()
 
@@ -65,11 +68,13 @@ private func only(_ assignments: [UnitAssignment], _ key: String, _ unit: String
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzWholeDecision(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
-    let parts = fuzzParts(fuzzBytes(data, count), count: 4)
+    let parts = fuzzParts(fuzzBytes(data, count), count: 6)
     put("/proc/self/mountinfo", parts[0])
     put("/etc/fstab", parts[1])
     put("/proc/cmdline", parts[2])
     put("/etc/boothold/boothold.conf", parts[3])
+    put("/etc/systemd/system/service.d/50-fuzz.conf", parts[4])
+    put("/proc/1/maps", parts[5])
 
     let reading = MachineReader(root: MachineRoot(scratch)).read()
     let output = GeneratorPlanner.plan(reading.snapshot, libexecDirectory: libexec)
@@ -105,7 +110,7 @@ public func fuzzWholeDecision(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CI
             fuzzCheck(description == profile.description, "\(name): Description= reads \(description), profile says \(profile.description)")
             if let condition = profile.condition {
                 let back = try SystemdUnitSyntax.path(only(finalize, "ConditionPathExists", name)).text
-                fuzzCheck(back == condition, "\(name): ConditionPathExists= reads \(back), profile says \(condition)")
+                fuzzCheck(back == condition.value, "\(name): ConditionPathExists= reads \(back), profile says \(condition.value)")
             }
             let holdName = profile.name + "-hold.service"
             let startedAtBoot = output.links.contains {
@@ -114,7 +119,10 @@ public func fuzzWholeDecision(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CI
             if let hold = units[holdName] {
                 let (prefixes, holdArgv) = try SystemdUnitSyntax.commandLine(only(hold, "ExecStart", "hold"))
                 fuzzCheck(prefixes == "+" && holdArgv.first?.text == libexec + "/boothold-hold", "hold ExecStart= \(prefixes) \(holdArgv.map(\.text))")
-                fuzzCheck(Array(holdArgv.suffix(profile.paths.count).map(\.text)) == profile.paths, "hold paths \(holdArgv.map(\.text))")
+                // The profile's paths, then the automounts the drop-in requires.
+                let held = holdArgv.dropFirst(3).map(\.text)
+                fuzzCheck(held.starts(with: profile.paths) && held.allSatisfy { MountPath.normalize($0) == $0 },
+                          "hold paths \(holdArgv.map(\.text)), profile says \(profile.paths)")
                 let (postPrefixes, post) = try SystemdUnitSyntax.commandLine(only(hold, "ExecStopPost", "hold"))
                 let expected = holdArgv.prefix(1).map(\.text) + ["--after-stop"] + holdArgv.dropFirst().map(\.text)
                 fuzzCheck(postPrefixes == "+" && post.map(\.text) == expected, "hold ExecStopPost= \(postPrefixes) \(post.map(\.text))")

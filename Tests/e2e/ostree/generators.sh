@@ -25,6 +25,10 @@ root=$work/root
 "$repo/meson-install.sh" --destdir "$root" --prefix /usr --no-build >/dev/null 2>&1 ||
     { echo "0 passed, 0 failed (meson-install.sh --no-build failed)"; exit 2; }
 boothold_gen=$root/usr/libexec/boothold/boothold-generator
+# The guest's ostree units beside it: Trigger=auto writes a path unit because ostree 2022.7
+# ships ostree-finalize-staged.path (2025.2 does not).
+mkdir -p "$root/usr/lib/systemd/system"
+cp "$pkgroot"/usr/lib/systemd/system/ostree-finalize-staged* "$root/usr/lib/systemd/system/"
 cmdline="root=/dev/vda rw ostree=/ostree/boot.1/debian/0123/0"
 echo "$cmdline" > "$work/cmdline"
 
