@@ -216,3 +216,36 @@ expect_lost() {
     poweroff=$(note_value poweroff_at)
     fact "finalize stopping at ${stopping:-never} s, power-off requested at ${poweroff:-?} s; finalized.txt: [$(tr '\n' '|' < "$OUT/finalized.txt")]"
 }
+
+# ---- bootholdctl status at the scenario's steps (ctl_status in the guest) ----------------------
+# status_line TAG [BOOT]: the guest's `E2E-STATUS TAG rc=N {json}` line of boot BOOT, without
+# its prefix: "rc=N {json}".
+status_line() {
+    e2e_journal "$OUT/journal" -b "${2:-1}" -o cat _SYSTEMD_UNIT=e2e-driver.service \
+        | sed -n "s/^E2E-STATUS $1 //p" | head -n 1
+}
+
+# expect_status TAG VERDICT [BOOT]: at step TAG `bootholdctl status` gave VERDICT (the JSON's
+# spelling: ready, idle, locked, not-applied-last-time, degraded, at-risk, unknown), exited with
+# the status bootholdctl(8) gives it (0 nothing at risk, 1 otherwise), and the JSON's
+# exit_status says the same. The JSON goes into the facts, the text form into OUT/status-TAG.txt.
+expect_status() {
+    local tag=$1 want=$2 boot=${3:-1} line rc json verdict want_rc=0
+    case $want in degraded|at-risk|unknown) want_rc=1 ;; esac
+    line=$(status_line "$tag" "$boot")
+    e2e_journal "$OUT/journal" -b "$boot" -o cat _SYSTEMD_UNIT=e2e-driver.service \
+        | sed -n "s/^E2E-STATUS-TEXT $tag: \{0,1\}//p" > "$OUT/status-$tag.txt"
+    if [ -z "$line" ]; then
+        fail "bootholdctl status at '$tag' (boot $boot): no E2E-STATUS line"
+        return
+    fi
+    rc=${line%% *} json=${line#* }
+    rc=${rc#rc=}
+    fact "status $tag: rc=$rc $json"
+    verdict=$(printf '%s\n' "$json" | grep -o '"verdict":"[^"]*"' | head -n 1 | cut -d'"' -f4)
+    [ "$verdict" = "$want" ] \
+        || fail "bootholdctl status at '$tag': verdict ${verdict:-<none>}, expected $want ($(head -n 1 "$OUT/status-$tag.txt"))"
+    [ "$rc" = "$want_rc" ] || fail "bootholdctl status at '$tag': exit status $rc, expected $want_rc ($want)"
+    printf '%s\n' "$json" | grep -q "\"exit_status\":$want_rc}\$" \
+        || fail "bootholdctl status at '$tag': the JSON's exit_status is not $want_rc"
+}
