@@ -31,8 +31,9 @@ stage "generator static link" Tests/generator-static-link.sh
 # spends much of its life waiting (idle timeouts, expiries, stop timeouts), so two of them
 # share the two cores well: the two suites take about as long as the ostree one alone.
 # The ostree stream builds its package layer on the base guest the other stream builds (the
-# scripts wait on a lock) and installs the release build made above. Each stream's output is
-# kept and printed whole when it is done, stream by stream.
+# scripts wait on a lock) and installs boothold from its Debian package (built once per source
+# tree, Tests/e2e/lib/deb-package.sh). Each stream's output is kept and printed whole when it
+# is done, stream by stream.
 streams=$(mktemp -d)
 trap 'rm -rf "$streams"' EXIT
 stream() {  # stream NAME: the stages below, with their output in $streams/NAME.log
@@ -51,7 +52,7 @@ standin_stages() {
 ostree_stages() {
     # First boothold-generator beside ostree's own generator (seconds), then the boots.
     stage "ostree generators" Tests/e2e/ostree/generators.sh
-    stage "e2e ostree" env BOOTHOLD_E2E_NO_BUILD=1 Tests/e2e/ostree/run.sh
+    stage "e2e ostree" Tests/e2e/ostree/run.sh
 }
 stream standin standin_stages
 stream ostree ostree_stages

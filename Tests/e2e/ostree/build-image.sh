@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# build-image.sh PKGROOT REPO OUT_DIR
+# build-image.sh PKGROOT DEB OUT_DIR
 #
-# The fast half of the ostree guest, rebuilt whenever boothold changes: converts PKGROOT (the
-# tree from build-packages.sh) into ostree's layout, installs boothold into it with
-# `REPO/meson-install.sh --destdir TREE --prefix /usr --no-build` (the release build must exist)
-# BEFORE the commit, exactly as an image builder ships it (/usr is read-only in a booted ostree
-# system), bakes in the test driver,
-# commits, deploys into a fresh sysroot and writes two raw ext4 images without loop devices:
+# The fast half of the ostree guest, rebuilt whenever boothold changes: installs boothold into
+# a copy of PKGROOT (the tree from build-packages.sh) from its Debian package DEB
+# (../lib/deb-package.sh) with `dpkg -i` inside the tree (chroot) BEFORE the commit, exactly as
+# an image builder ships a package (/usr is read-only in a booted ostree system), so the
+# package is what the guest proves; bakes in the test driver, converts the tree into ostree's
+# layout, commits, deploys into a fresh sysroot and writes two raw ext4 images without loop
+# devices:
 #   OUT_DIR/root.img  LABEL=ostroot, the physical root (/sysroot)
 #   OUT_DIR/boot.img  LABEL=ostboot, /boot on its own disk (the deployment's /etc/fstab mounts it)
 #   OUT_DIR/image.env KVER= COMMIT= (the version-1 commit)
@@ -14,9 +15,9 @@
 # Needs root and the host's ostree (same version as the guest's). Logs to stderr. Exit 0/1.
 set -euo pipefail
 
-pkgroot=${1:?usage: build-image.sh PKGROOT REPO OUT_DIR}
-repo=$(cd "${2:?usage: build-image.sh PKGROOT REPO OUT_DIR}" && pwd)
-out=${3:?usage: build-image.sh PKGROOT REPO OUT_DIR}
+pkgroot=${1:?usage: build-image.sh PKGROOT DEB OUT_DIR}
+deb=${2:?usage: build-image.sh PKGROOT DEB OUT_DIR}
+out=${3:?usage: build-image.sh PKGROOT DEB OUT_DIR}
 here=$(cd "$(dirname "$0")" && pwd)
 work=$out/work
 
@@ -35,6 +36,7 @@ remove_sysroot() {
 }
 
 [ -f "$pkgroot/.ostree-packages" ] || { log "$pkgroot is not a finished build-packages.sh tree"; exit 1; }
+[ -f "$deb" ] || { log "no package $deb"; exit 1; }
 kver=$(cat "$pkgroot/.ostree-packages")
 remove_sysroot "$work/sysroot"
 rm -rf "$out"
@@ -47,8 +49,22 @@ make_tree() {
     cp -al "$pkgroot" "$tree"
     rm -f "$tree/.ostree-packages"
 
-    # boothold, installed like any package file, before the commit.
-    "$repo/meson-install.sh" --destdir "$tree" --prefix /usr --no-build >&2
+    # boothold from its package, before the commit. dpkg rewrites its database and appends to
+    # its logs in place: those get files of their own first, so that nothing reaches the cached
+    # package layer through a hard link. /proc and /dev only for the maintainer scripts, in a
+    # mount namespace of this command's own (gone with it).
+    local dir
+    for dir in var/lib/dpkg var/log; do
+        rm -rf "${tree:?}/$dir"
+        cp -a "$pkgroot/$dir" "$tree/$dir"
+    done
+    cp "$deb" "$tree/var/tmp/"
+    # shellcheck disable=SC2016 # expanded by the inner shell
+    unshare --mount --propagation private sh -c '
+        mount -t proc proc "$1/proc" && mount --bind /dev "$1/dev" &&
+        chroot "$1" dpkg -i "/var/tmp/$2"' sh "$tree" "${deb##*/}" >&2
+    rm -f "$tree/var/tmp/${deb##*/}"
+    chroot "$tree" dpkg-query -W -f 'build-image: installed ${Package} ${Version} (${Status})\n' boothold >&2
 
     # The test driver (the scenario itself arrives on the payload disk at run time).
     install -D -m 0755 "$here/guest/e2e-driver" "$tree/usr/libexec/e2e-driver"
@@ -75,7 +91,7 @@ make_tree() {
     mkdir -p "$seedvar/opt"
     cd - >/dev/null
 }
-step "ostree layout + boothold install" make_tree
+step "boothold package install + ostree layout" make_tree
 
 make_sysroot() {
     mkdir -p "$sysroot"

@@ -4,7 +4,8 @@
 #
 # End-to-end tests of boothold with its real client: a Debian bookworm guest booted through
 # ostree (ostree/ostree-boot 2022.7, dracut, /boot on its own ext4 disk) under QEMU, boothold
-# installed into the OS tree before the commit. Scenarios (numbers or names; default all):
+# installed into the OS tree before the commit from its Debian package (dpkg -i).
+# Scenarios (numbers or names; default all):
 #   1 hold     /boot automount (TimeoutIdleSec=2): boothold's paired units take over ostree's;
 #              stage, wait 5x the idle timeout, reboot -> applied; then again with the generator's
 #              first-boot prediction; shutdown order finalize -> hold -> boot.mount
@@ -31,10 +32,10 @@
 # or silent guest, a failed image build).
 #
 # Cache: ${BOOTHOLD_E2E_CACHE:-<repo>/.build-e2e}/ostree-{packages,image}-<key> (keys hash the
-# recipe files, the base rootfs and the installed boothold), runs in .../ostree-runs/.
-# The base rootfs comes from ../lib/base-rootfs.sh, QEMU acceleration from ../lib/qemu.sh and
-# the payload disk from ../lib/payload.sh. BOOTHOLD_E2E_NO_BUILD=1 skips the release build
-# (`meson-install.sh --build-only`; CI builds it once).
+# recipe files, the base rootfs and boothold's .deb), runs in .../ostree-runs/.
+# The base rootfs comes from ../lib/base-rootfs.sh, the .deb from ../lib/deb-package.sh
+# (dpkg-buildpackage in a clean copy of the checkout, cached per source tree), QEMU acceleration
+# from ../lib/qemu.sh and the payload disk from ../lib/payload.sh.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -46,7 +47,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/payload.sh"
 # shellcheck source=Tests/e2e/ostree/bootloader.sh
 . "$here/bootloader.sh"
-repo=$E2E_REPO
 cache=$E2E_CACHE
 runs=$cache/ostree-runs
 
@@ -100,23 +100,31 @@ if [ ! -f "$pkgs/rootfs/.ostree-packages" ]; then
 fi
 if [ "$print_packages" = yes ]; then echo "$pkgs/rootfs"; exit 0; fi
 
-if [ "${BOOTHOLD_E2E_NO_BUILD:-0}" != 1 ]; then
-    "$repo/meson-install.sh" --build-only >&2 || infra "release build failed"
-fi
-probe=$(mktemp -d)
-# What gets installed decides the image: hash the installed tree, not the sources.
-"$repo/meson-install.sh" --destdir "$probe" --prefix /usr --no-build >/dev/null 2>&1 ||
-    { rm -rf "$probe"; infra "meson-install.sh --no-build failed (no release build?)"; }
-boothold_key=$(cd "$probe" && find . -type f -print0 | sort -z | xargs -0 cat | sha256sum | cut -c1-16)
-rm -rf "$probe"
-image_key=$( (echo "$pkg_key $boothold_key"; cat "$here/build-image.sh" "$here/guest/e2e-driver" \
+# boothold as a distribution ships it: the package decides the image.
+deb=$("$here/../lib/deb-package.sh") || infra "building boothold's Debian package failed"
+version=$(cat "$(dirname "$deb")/version")
+deb_key=$(sha256sum < "$deb" | cut -c1-16)
+log "package: $deb ($(stat -c %s "$deb") bytes, built in $(cat "$(dirname "$deb")/build-seconds") s)"
+image_key=$( (echo "$pkg_key $deb_key"; cat "$here/build-image.sh" "$here/guest/e2e-driver" \
     "$here/guest/e2e-test.service") | sha256sum | cut -c1-16)
 image=$cache/ostree-image-$image_key
+exec 7>"$cache/.ostree-image.lock"
+flock 7
 if [ ! -f "$image/image.env" ]; then
-    find "$cache" -maxdepth 1 -name 'ostree-image-*' -exec rm -rf {} +
-    log "building the ostree image (boothold $boothold_key)"
-    "$here/build-image.sh" "$pkgs/rootfs" "$repo" "$image" || infra "build-image.sh failed"
+    # Images of other trees (other checkouts may be running theirs) go once unused for a day
+    # (built, or last opened by a run) and when no run holds their in-use lock.
+    for old in "$cache"/ostree-image-*; do
+        [ "$old" != "$image" ] && [ -d "$old" ] || continue
+        [ -z "$(find "$old" -maxdepth 1 \( -name image.env -o -name .in-use \) -mmin -1440)" ] || continue
+        flock -n -x "$old/.in-use" rm -rf "$old" || log "keeping $old: a run uses it"
+    done
+    log "building the ostree image (boothold $version, package $deb_key)"
+    "$here/build-image.sh" "$pkgs/rootfs" "$deb" "$image" || infra "build-image.sh failed"
 fi
+# Held (shared) until this script exits: no other run removes the image under it.
+exec 6>"$image/.in-use"
+flock -s 6
+exec 7>&-
 log "image ready in $((SECONDS - t_build)) s: $image"
 
 # ---- serial log analysis ------------------------------------------------------------------------
@@ -205,6 +213,26 @@ powercut_problems() {
     fi
 }
 
+# status_problems RUN BOOT TAG VERDICT: what the guest's `bootholdctl status` said at step TAG of
+# boot BOOT (its E2E-STATUS line on the console): the verdict (the JSON's spelling), the exit
+# status bootholdctl(8) gives it (0 nothing at risk, 1 otherwise) and the JSON's exit_status.
+# The JSON goes to RUN/facts, the text form to RUN/status-BOOT-TAG.txt. Prints what is wrong.
+status_problems() {
+    local run=$1 boot=$2 tag=$3 want=$4 line rc json verdict want_rc=0
+    case $want in degraded|at-risk|unknown) want_rc=1 ;; esac
+    tr -d '\r' < "$run/serial-$boot.log" | sed -n "s/^.*E2E-STATUS-TEXT $tag: \{0,1\}//p" > "$run/status-$boot-$tag.txt"
+    line=$(tr -d '\r' < "$run/serial-$boot.log" | grep -a -m1 -o "E2E-STATUS $tag rc=.*")
+    [ -n "$line" ] || { echo "boot $boot: no bootholdctl status at '$tag'"; return; }
+    line=${line#"E2E-STATUS $tag "}
+    rc=${line%% *} json=${line#* }
+    rc=${rc#rc=}
+    echo "status boot $boot $tag: rc=$rc $json" >> "$run/facts"
+    verdict=$(printf '%s\n' "$json" | grep -o '"verdict":"[^"]*"' | head -n 1 | cut -d'"' -f4)
+    [ "$verdict" = "$want" ] || echo "boot $boot: bootholdctl status at '$tag': ${verdict:-no verdict}, expected $want ($(head -n 1 "$run/status-$boot-$tag.txt"))"
+    [ "$rc" = "$want_rc" ] || echo "boot $boot: bootholdctl status at '$tag' exited $rc, expected $want_rc"
+    printf '%s\n' "$json" | grep -q "\"exit_status\":$want_rc}\$" || echo "boot $boot: bootholdctl status at '$tag': the JSON's exit_status is not $want_rc"
+}
+
 guest_failures() {   # the guest's failed checks, one line
     grep -a -h -o 'E2E-CHECK FAIL .*' "$@" 2>/dev/null | sed 's/E2E-CHECK FAIL //' | sort -u | paste -sd ';' -
 }
@@ -239,9 +267,10 @@ passed=0 failed=0 infra_count=0
 run_scenario() {   # run_scenario NAME RUN-INDEX
     local name=$1 index=$2 run=$runs/$1-$2 t0=$SECONDS
     local phases n=0 rc verdict="" problems=() boots=() downs=() extra="" notes=()
-    rm -rf "$run"; mkdir -p "$run/payload"
+    rm -rf "$run"; mkdir -p "$run/payload"; : > "$run/facts"
     cp --sparse=always "$image/root.img" "$image/boot.img" "$run/"
     cp "$here/guest/scenario.sh" "$run/payload/"
+    echo "$version" > "$run/payload/boothold-version"   # what dpkg must say is installed
     e2e_payload_disk "$run/payload" "$run/payload.img"
     case $name in control*) extra="boothold=0" ;; esac
     read -r -a phases <<< "$(phases_of "$name")"
@@ -267,11 +296,21 @@ run_scenario() {   # run_scenario NAME RUN-INDEX
     if [ "$verdict" != INFRA ]; then
         case $name in
             hold)
-                local b
+                local b step tag want problem verdicts=()
                 for b in 1 2; do
                     order=$(shutdown_order "$run/serial-$b.log" paired)
                     [ "$order" = ok ] || problems+=("shutdown $b: $order")
-                done ;;
+                done
+                # bootholdctl status at each step: before staging, staged and held, after the
+                # reboot, staged again from the first-boot prediction, after the second reboot.
+                for step in "1 before_staging idle" "1 staged ready" "2 after_reboot idle" "2 staged ready" "3 after_reboot idle"; do
+                    read -r b tag want <<< "$step"
+                    problem=$(status_problems "$run" "$b" "$tag" "$want")
+                    [ -z "$problem" ] || problems+=("$problem")
+                    verdicts+=("$(grep -o '^[^ ]*: [^:]*' "$run/status-$b-$tag.txt" | head -n 1 | sed 's/^[^ ]* //')")
+                done
+                notes+=("bootholdctl status: $(IFS=/; echo "${verdicts[*]}")")
+                notes+=("$(grep -a -h -o 'E2E-FACT package=[^ ]*' "$run/serial-1.log" | tr -d '\r' | sed 's/E2E-FACT //')") ;;
             plain)
                 order=$(shutdown_order "$run/serial-1.log" plain)
                 [ "$order" = ok ] || problems+=("shutdown 1: $order")

@@ -299,6 +299,30 @@ expect_consistent_entries() {
     check "ostree admin status works" ostree admin status
 }
 
+# ctl_status TAG: what `bootholdctl status` says about ostree's profile at this step, for the
+# host: one line `E2E-STATUS TAG rc=N {json}`, then the text form as `E2E-STATUS-TEXT TAG: LINE`.
+ctl_status() {
+    local json rc=0
+    json=$(bootholdctl status "${unit%.service}" --json 2>&1) || rc=$?
+    echo "E2E-STATUS $1 rc=$rc $json"
+    bootholdctl status "${unit%.service}" 2>&1 | sed "s|^|E2E-STATUS-TEXT $1: |"
+}
+
+# boothold came from its Debian package (the image installs it with dpkg -i before the commit),
+# at the version the host built (payload: boothold-version).
+expect_package() {
+    local want status
+    want=$(cat /run/e2e/boothold-version 2>/dev/null)
+    status=$(dpkg -s boothold 2>&1)
+    printf '%s\n' "$status" | sed -n 's/^\(Package\|Status\|Version\|Architecture\): /E2E: dpkg -s boothold: &/p'
+    check "dpkg -s boothold: Status: install ok installed" grep -qx 'Status: install ok installed' <<< "$status"
+    check "dpkg -s boothold: Version: $want (the project's)" grep -qx "Version: $want" <<< "$status"
+    check "bootholdctl --version: bootholdctl $want" [ "$(bootholdctl --version 2>&1)" = "bootholdctl $want" ]
+    check "the generator is the package's file" \
+        contains "$(dpkg -S /usr/libexec/boothold/boothold-generator 2>&1)" "boothold: /usr/libexec/boothold/boothold-generator"
+    fact "package=$(dpkg-query -W -f '${Package}_${Version}_${Architecture}' boothold 2>&1)"
+}
+
 # Where this boot's /, /var, /sysroot and /boot come from (mountinfo: root within the source).
 awk '$5 == "/" || $5 == "/var" || $5 == "/sysroot" || $5 == "/boot" { for (i = 7; $i != "-"; i++); print "E2E: mount " $5 " " $(i + 2) "[" $4 "] " $(i + 1) }' /proc/self/mountinfo
 # ostree's own generator writes var.mount (the stateroot's /var) and enables
@@ -311,14 +335,18 @@ check "/var is the stateroot's /var" [ "$(awk '$5 == "/var" { print $4 }' /proc/
 
 case $scenario/$phase in
 hold/stage-reload)
+    expect_package
     setup_automount
     # daemon-reload with the autofs mount in place: the generator sees it in mountinfo.
     systemctl daemon-reload
     expect_boothold_units paired
+    ctl_status before_staging
     stage 2
     expect_held
+    ctl_status staged
     ;;
 hold/verify-then-stage-firstboot)
+    ctl_status after_reboot
     expect_booted 2
     boothold_records
     expect_result succeeded no
@@ -332,8 +360,10 @@ hold/verify-then-stage-firstboot)
     expect_boothold_units paired
     stage 3
     expect_held
+    ctl_status staged
     ;;
 hold/verify-final)
+    ctl_status after_reboot
     expect_booted 3
     boothold_records
     expect_result succeeded no
