@@ -211,7 +211,7 @@ expect_result() {   # expect_result OUTCOME STAGED_AFTER
 boothold_on() { ! grep -qw boothold=0 /proc/cmdline; }
 
 # The units and the automount of a fault scenario: boothold's paired units, or ostree's own
-# (boothold=0) with a test-only stop timeout so that a stuck finalization costs 5 x 10 s.
+# (boothold=0) with a test-only stop timeout so that a stuck finalization costs 5 x 5 s.
 setup_fault() {
     if boothold_on; then
         setup_automount
@@ -221,7 +221,7 @@ setup_fault() {
         expect_ostree_units
         setup_automount
         mkdir -p /etc/systemd/system/$unit.d
-        printf '[Service]\nTimeoutStopSec=10s\n' > /etc/systemd/system/$unit.d/e2e-timeout.conf
+        printf '[Service]\nTimeoutStopSec=5s\n' > /etc/systemd/system/$unit.d/e2e-timeout.conf
         systemctl daemon-reload
     fi
 }
