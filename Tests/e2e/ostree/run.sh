@@ -15,7 +15,7 @@
 #   5 unstage  undeploy the staged deployment: the hold releases /boot (and keeps watching), it
 #              expires, the next boot is the old one
 # The faults (each with boothold, then its control on ostree's own units with boothold=0 and a
-# test-only TimeoutStopSec=10s):
+# test-only TimeoutStopSec=5s):
 #   6 killed   the hold SIGKILLed 1 s after staging, 10 s wait: systemd restarts it -> applied
 #   7 masked   the hold masked before staging, /boot expired: boothold-finalize mounts /boot
 #              itself -> applied (its control is scenario 2)

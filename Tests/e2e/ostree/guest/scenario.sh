@@ -211,7 +211,7 @@ expect_result() {   # expect_result OUTCOME STAGED_AFTER
 boothold_on() { ! grep -qw boothold=0 /proc/cmdline; }
 
 # The units and the automount of a fault scenario: boothold's paired units, or ostree's own
-# (boothold=0) with a test-only stop timeout so that a stuck finalization costs 5 x 10 s.
+# (boothold=0) with a test-only stop timeout so that a stuck finalization costs 5 x 5 s.
 setup_fault() {
     if boothold_on; then
         setup_automount
@@ -221,7 +221,7 @@ setup_fault() {
         expect_ostree_units
         setup_automount
         mkdir -p /etc/systemd/system/$unit.d
-        printf '[Service]\nTimeoutStopSec=10s\n' > /etc/systemd/system/$unit.d/e2e-timeout.conf
+        printf '[Service]\nTimeoutStopSec=5s\n' > /etc/systemd/system/$unit.d/e2e-timeout.conf
         systemctl daemon-reload
     fi
 }
@@ -483,8 +483,14 @@ refused/stage-refused|control-refused/stage-refused)
     mask_hold
     order_after_automount
     stage 2
-    check "/boot expires with nothing holding it" wait_unmounted /boot $((wait_idle + 5))
-    sleep "$idle"
+    if boothold_on; then
+        check "/boot expires with nothing holding it" wait_unmounted /boot $((wait_idle + 5))
+        sleep "$idle"
+    else
+        # ostree's own units: the expiry stops the finalize unit, whose ExecStop= then hangs
+        # on the expiring /boot (#2543); the mount stays until that ends.
+        sleep "$wait_idle"
+    fi
     states "expired:"
     fact "finalize_after_wait=$(state "$unit")"
     boothold_on && check "$unit still active" [ "$(state "$unit")" = active ]

@@ -15,6 +15,6 @@ systemctl kill --signal=SIGKILL "$HOLD"
 note killed_at "$(uptime_s)"
 wait_hold_back "$pid" 5
 ctl_status hold_back
-sleep 8   # past the idle timeout: without a hold /boot expires
+sleep 5   # past the idle timeout: without a hold /boot expires
 note_states waited_
 note poweroff_at "$(uptime_s)"

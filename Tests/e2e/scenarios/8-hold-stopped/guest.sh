@@ -11,6 +11,6 @@ note stopped_at "$(uptime_s)"
 systemctl stop "$HOLD"
 note stop_returned_at "$(uptime_s)"
 wait_hold_back "$pid" 5
-sleep 8   # past the idle timeout: without a hold /boot expires
+sleep 5   # past the idle timeout: without a hold /boot expires
 note_states waited_
 note poweroff_at "$(uptime_s)"
