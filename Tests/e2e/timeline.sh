@@ -1,27 +1,30 @@
 #!/usr/bin/env bash
 # timeline.sh [--width N] [--unit NAME] SERIAL_LOG
+# timeline.sh --excerpt [--unit NAME] SERIAL_LOG   only the lines the picture is drawn from
 #
 # Draws what happened to the finalization between staging and the guest's power-off, from
 # one boot's serial console (the forwarded journal) of an end-to-end run: one lane each for
 # /boot being mounted, the hold unit, the finalize unit, the finalize command and the
 # shutdown, on one time axis (seconds after staging). NAME is the profile (default: found
 # from the log; e2e-finalize or ostree-finalize-staged). Prints the picture, then every
-# event it used with its time. Exit 1 when the log has none of the events.
+# event it used with its time. Exit 1 when the log has none of the events. --excerpt prints
+# the log's lines that the picture uses instead (the same picture comes from them alone).
 set -euo pipefail
-width=60 unit=""
+width=60 unit="" excerpt=0
 while [ $# -gt 1 ]; do
     case $1 in
         --width) width=${2:?--width N}; shift 2 ;;
         --unit) unit=${2:?--unit NAME}; shift 2 ;;
+        --excerpt) excerpt=1; shift ;;
         *) echo "timeline.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
 log=${1:?usage: timeline.sh [--width N] [--unit NAME] SERIAL_LOG}
 if [ -z "$unit" ]; then
-    if grep -qa 'ostree\[[0-9]*\]: ' "$log"; then unit=ostree-finalize-staged; else unit=e2e-finalize; fi
+    if grep -qaE 'ostree\[[0-9]+\]: |ostree-finalize-staged\.service' "$log"; then unit=ostree-finalize-staged; else unit=e2e-finalize; fi
 fi
 
-awk -v width="$width" -v unit="$unit" '
+awk -v width="$width" -v unit="$unit" -v excerpt="$excerpt" '
 function t() { return substr($0, 2, index($0, "]") - 2) + 0 }
 function msg(   s) { s = $0; sub(/^[^]]*\] [^:]*: /, "", s); return s }
 # Before staging only the state is followed (what is mounted, which unit is up); from
@@ -29,13 +32,14 @@ function msg(   s) { s = $0; sub(/^[^]]*\] [^:]*: /, "", s); return s }
 function open_(lane, at) { if (!(lane in since)) since[lane] = (t0 == "" ? "pre" : at) }
 function close_(lane, at) { if (lane in since) { if (t0 != "") span[lane] = span[lane] sprintf("%s %s,", since[lane] == "pre" ? t0 : since[lane], at); delete since[lane] } }
 function mark(lane, at, what) { if (t0 == "") return; marks[lane] = marks[lane] sprintf("%s,", at); note(at, what) }
-function note(at, what) { if (t0 == "") return; events[++n] = sprintf("%8.2f  %s", at - t0, what); if (at > last) last = at }
+function note(at, what) { if (excerpt && !(NR in used)) { used[NR]; print } if (t0 == "") return; events[++n] = sprintf("%8.2f  %s", at - t0, what); if (at > last) last = at }
 BEGIN {
     esc = unit; gsub(/\./, "\\.", esc)
     lanes = "mount hold finalize command shutdown"
     label["mount"] = "/boot mounted"; label["hold"] = "hold unit"; label["finalize"] = "finalize unit"
     label["command"] = "finalize command"; label["shutdown"] = "shutdown"
 }
+{ sub(/\r$/, "") }   # the serial console ends its lines with CR LF
 !/^\[ *[0-9]+\.[0-9]+\]/ { next }
 t0 == "" && /E2E-NOTE staged_at=|E2E: staging version/ { t0 = t(); note(t0, "staged") }
 /Mounted boot\.mount/                          { open_("mount", t()); note(t(), "boot.mount mounted") }
@@ -57,6 +61,7 @@ $0 ~ "Stopped " esc "\\.service"              { close_("finalize", t()); note(t(
 /E2E-GUEST-RC=|E2E: (rebooting|powering off)/  { open_("shutdown", t()); note(t(), "reboot or power-off requested") }
 /reboot: (Power down|Restarting system)/       { close_("shutdown", t()); note(t(), "the kernel powers off"); end = t() }
 END {
+    if (excerpt) exit
     if (t0 == "" || n < 2) { print "timeline.sh: no staging or no events in the log" > "/dev/stderr"; exit 1 }
     if (end == "") end = last
     split(lanes, order, " ")
@@ -68,7 +73,7 @@ END {
         c = int(s / scale); lab = sprintf("%ds", s)
         line = substr(line, 1, c) lab substr(line, c + length(lab) + 1)
     }
-    print axis line
+    line = axis line; sub(/ +$/, "", line); print line
     for (i = 1; i <= 5; i++) {
         lane = order[i]; row = ""
         for (c = 0; c <= width; c++) row = row "."

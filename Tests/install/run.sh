@@ -3,7 +3,8 @@
 # already built release tree, and checks what a packager gets: the installed tree (paths,
 # modes, link targets), self-contained executables, rendered man pages, a generator that
 # runs from the staging tree and writes units systemd-analyze accepts, a dry run that
-# changes nothing, and an uninstall that leaves nothing behind.
+# changes nothing, an uninstall that leaves nothing behind, and README pictures of a shutdown
+# that are exactly what Tests/e2e/timeline.sh draws from the excerpts in Tests/e2e/timeline/.
 #
 # Usage: Tests/install/run.sh   (after ./meson-install.sh --build-only; BOOTHOLD_BUILD_DIR
 # names another products directory). Prints "N passed, N failed" last.
@@ -367,6 +368,24 @@ if command -v meson >/dev/null; then
 else
     fail "meson is installed (Debian package meson)"
 fi
+
+# ------------------------------------------------------------------ README's shutdown pictures
+# README.md ("End-to-end tests") shows what Tests/e2e/timeline.sh draws from the serial log
+# excerpts in Tests/e2e/timeline/: each picture is the fenced block after the line
+# `<!-- Tests/e2e/timeline.sh EXCERPT -->`, and must be exactly the script's output, so that
+# a change to the script or to the excerpts cannot leave a stale picture behind.
+readme_picture() {
+    awk -v marker="<!-- Tests/e2e/timeline.sh $1 -->" '
+        $0 == marker { found = 1; next }
+        found && /^```/ { if (inside) exit; inside = 1; next }
+        inside { print }' README.md
+}
+excerpts=(Tests/e2e/timeline/*.log)
+check "two serial log excerpts for the README's pictures (Tests/e2e/timeline/*.log)" test ${#excerpts[@]} -eq 2
+for excerpt in "${excerpts[@]}"; do
+    check "README.md's picture of $excerpt is what Tests/e2e/timeline.sh prints" \
+        diff -u <(readme_picture "$excerpt") <(Tests/e2e/timeline.sh "$excerpt")
+done
 
 # ------------------------------------------------------------------ shell scripts
 # Every shell script of the repository: no warning or error (following what they source);
