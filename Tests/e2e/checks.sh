@@ -61,13 +61,17 @@ unit_time() { e2e_journal_time "$OUT/journal" "$1" "$2" "$3"; }
 # lets go either when systemd stops it ("Stopping", the usual case) or by itself just before:
 # the finalize command removed the staged file, and a hold that sees that only after
 # finalization ended exits on its own ("Deactivated successfully"). The earlier one counts.
+# Only entries after the power-off request count (note poweroff_at, when the scenario noted
+# it): a fault scenario stops the hold, and /boot may expire, before.
 expect_shutdown_order() {
-    local boot=${1:-1} fin hold_stopping hold_exited hold_release hold_stopped umount how
-    fin=$(unit_time "$boot" "$E2E_MSG_STOPPED" e2e-finalize.service)
-    hold_stopping=$(unit_time "$boot" "$E2E_MSG_STOPPING" e2e-finalize-hold.service)
-    hold_exited=$(unit_time "$boot" "$E2E_MSG_SUCCEEDED" e2e-finalize-hold.service)
-    hold_stopped=$(unit_time "$boot" "$E2E_MSG_STOPPED" e2e-finalize-hold.service)
-    umount=$(unit_time "$boot" "$E2E_MSG_STOPPING" boot.mount)
+    local boot=${1:-1} fin hold_stopping hold_exited hold_release hold_stopped umount how after
+    after=$(note_value poweroff_at "$boot")
+    after=${after:-0}
+    fin=$(unit_time_after "$boot" "$E2E_MSG_STOPPED" e2e-finalize.service "$after")
+    hold_stopping=$(unit_time_after "$boot" "$E2E_MSG_STOPPING" e2e-finalize-hold.service "$after")
+    hold_exited=$(unit_time_after "$boot" "$E2E_MSG_SUCCEEDED" e2e-finalize-hold.service "$after")
+    hold_stopped=$(unit_time_after "$boot" "$E2E_MSG_STOPPED" e2e-finalize-hold.service "$after")
+    umount=$(unit_time_after "$boot" "$E2E_MSG_STOPPING" boot.mount "$after")
     hold_release=$(printf '%s\n' "$hold_stopping" "$hold_exited" | awk 'NF && (m == "" || $1 < m) { m = $1 } END { print m }')
     how=stopped; [ "$hold_release" = "$hold_stopping" ] || how="exited by itself"
     if [ -z "$fin" ] || [ -z "$hold_release" ] || [ -z "$hold_stopped" ] || [ -z "$umount" ]; then
@@ -84,3 +88,131 @@ expect_shutdown_order() {
 
 # The journal of one unit in boot N (message text only).
 unit_log() { e2e_journal "$OUT/journal" -b "$1" -o cat "_SYSTEMD_UNIT=$2" + "UNIT=$2"; }
+
+# Monotonic seconds of the first entry of boot BOOT with MESSAGE_ID for UNIT after AFTER seconds.
+unit_time_after() {
+    e2e_journal "$OUT/journal" -b "$1" -o short-monotonic "MESSAGE_ID=$2" "UNIT=$3" \
+        | awk -F'[][]' -v after="$4" '{ gsub(/ /, "", $2) } $2 + 0 > after + 0 { print $2; exit }'
+}
+
+# program_log BOOT IDENTIFIER [MAX_PRIORITY]: what a program logged in boot BOOT (by its
+# SYSLOG_IDENTIFIER, at MAX_PRIORITY or more severe: journalctl -p), as "SECONDS message".
+program_log() {
+    e2e_journal "$OUT/journal" -b "$1" -o short-monotonic ${3:+-p "$3"} "SYSLOG_IDENTIFIER=$2" \
+        | sed -n 's/^\[ *\([0-9.]*\)\] [^:]*: /\1 /p'
+}
+
+# The hold came back after the fault at note KEY: the guest saw a new main process, and the
+# journal has the hold's "Started" after that moment.
+expect_hold_back_after() {
+    local at back started
+    at=$(note_value "$1")
+    back=$(note_value hold_back_after)
+    started=$(unit_time_after 1 "$E2E_MSG_STARTED" e2e-finalize-hold.service "$at")
+    if [ -z "$back" ] || [ "$back" = never ]; then
+        fail "the hold did not come back within 5 s of the fault at $at s"
+    elif [ -z "$started" ]; then
+        fail "no 'Started e2e-finalize-hold.service' in the journal after the fault at $at s"
+    else
+        fact "hold back ${back} s after the fault at $at s (Started at $started s, pid $(note_value hold_back_pid))"
+    fi
+}
+
+# The hold's ExecStopPost= said, after the fault at note KEY, that nothing holds /boot while a
+# deployment is staged, at warning or more severe (LEVEL warning) or at notice (LEVEL notice,
+# a clean stop).
+expect_degraded_log() {
+    local at line
+    at=$(note_value "$1")
+    line=$(program_log 1 boothold-hold "${2:-warning}" | awk -v at="$at" '$1 + 0 > at + 0 && /\/boot/ && /staged/ { print; exit }')
+    if [ -n "$line" ]; then
+        fact "hold after the fault: $line"
+    else
+        fail "no ${2:-warning} from boothold-hold after the fault at $at s saying nothing holds /boot while staged"
+    fi
+}
+expect_degraded_warning() { expect_degraded_log "$1" warning; }
+
+# The result record of boot BOOT's shutdown (the record itself, or its copy archived by the next
+# boot's report).
+result_record() {
+    local dir=$OUT/boothold/e2e-finalize
+    cat "$dir/result" 2>/dev/null || cat "$dir/reported/result" 2>/dev/null
+}
+
+# record_field RECORD KEY: a record's value (RECORD is "result" or "started").
+record_field() {
+    local dir=$OUT/boothold/e2e-finalize
+    { cat "$dir/$1" 2>/dev/null || cat "$dir/reported/$1" 2>/dev/null; } \
+        | awk -v k="$2" 'index($0, k "=") == 1 { print substr($0, length(k) + 2); exit }'
+}
+
+# How a record says /boot was reached (REQUIRED_N=/boot, REACHED_N=…, CAUSE_N=…), one line.
+record_reached() {
+    local n=1 path
+    while path=$(record_field "$1" "REQUIRED_$n") && [ -n "$path" ]; do
+        if [ "$path" = /boot ]; then
+            echo "$(record_field "$1" "REACHED_$n")${2:+ $(record_field "$1" "CAUSE_$n")}"
+            return
+        fi
+        n=$((n + 1))
+    done
+}
+
+# expect_result OUTCOME [REACHED [CAUSE]]: the result record's outcome, and how finalization
+# reached /boot as both records say it (REACHED and CAUSE are EREs: "held",
+# "mounted-by-boothold-finalize", "automount-refused|not-mounted").
+expect_result() {
+    local record outcome how started_how
+    record=$(result_record)
+    [ -n "$record" ] || { fail "no result record"; return; }
+    outcome=$(record_field result OUTCOME)
+    [ "$outcome" = "$1" ] || fail "result record: expected OUTCOME=$1, got OUTCOME=${outcome:-<none>} ($(record_field result REASON))"
+    how=$(record_reached result cause)
+    started_how=$(record_reached started cause)
+    fact "records: /boot reached: ${how:-<not said>} (started record: ${started_how:-<not said>})"
+    [ -n "${2:-}" ] || return 0
+    local want="^($2)( |\$)"
+    [ -n "${3:-}" ] && want="^($2) ($3)\$"
+    printf '%s\n' "$how" | grep -qE "$want" \
+        || fail "result record: /boot reached as '${how:-<not said>}', expected '$2${3:+ ($3)}'"
+    printf '%s\n' "$started_how" | grep -qE "$want" \
+        || fail "started record: /boot reached as '${started_how:-<not said>}', expected '$2${3:+ ($3)}'"
+}
+
+# boothold-finalize mounted /boot itself (in its own namespace) and said so, with its own
+# MESSAGE_ID.
+E2E_MSG_MOUNTED_BY_FINALIZE=f2a78ad7909a4bca8eb2ce6d2d1c16f0
+expect_own_mount() {
+    local line
+    local usec
+    line=$(e2e_journal "$OUT/journal" -b 1 -o short-monotonic "MESSAGE_ID=$E2E_MSG_MOUNTED_BY_FINALIZE" | head -n 1)
+    if [ -z "$line" ]; then
+        fail "boothold-finalize did not log mounting /boot itself (MESSAGE_ID=$E2E_MSG_MOUNTED_BY_FINALIZE)"
+        return
+    fi
+    # From the decision to mount to the mount checked, as boothold-finalize measured it.
+    usec=$(e2e_journal "$OUT/journal" -b 1 -o verbose "MESSAGE_ID=$E2E_MSG_MOUNTED_BY_FINALIZE" \
+        | sed -n 's/^ *BOOTHOLD_MOUNT_USEC=//p' | head -n 1)
+    fact "finalize: ${line#*: } (own mount took ${usec:-?} us)"
+}
+
+# Control scenarios: boothold off, the stand-ins of ostree's own units ran.
+expect_vendor_units() {
+    expect_note units none
+    case $(note_value finalize_fragment) in
+        /usr/lib/systemd/system/e2e-finalize.service|/lib/systemd/system/e2e-finalize.service) ;;
+        *) fail "the finalize unit is not the stand-in of ostree's own: $(note_value finalize_fragment)" ;;
+    esac
+}
+
+# Control scenarios: the loss shows. Nothing was written at shutdown; what was written early,
+# and when the finalize unit was stopped, are facts.
+expect_lost() {
+    local stopping poweroff
+    grep -q 'state=stopping' "$OUT/finalized.txt" \
+        && fail "loss not seen: finalized at shutdown: $(tr '\n' '|' < "$OUT/finalized.txt")"
+    stopping=$(unit_time 1 "$E2E_MSG_STOPPING" e2e-finalize.service)
+    poweroff=$(note_value poweroff_at)
+    fact "finalize stopping at ${stopping:-never} s, power-off requested at ${poweroff:-?} s; finalized.txt: [$(tr '\n' '|' < "$OUT/finalized.txt")]"
+}

@@ -4,9 +4,18 @@
 #   run_scenario SCENARIO_DIR OUT    exit status 0 pass, 1 fail, 2 infrastructure;
 #                                    OUT/result holds the one-line summary
 #
-# A scenario directory has scenario.conf (machine=, hold=, boots=, timeout= seconds per boot,
-# timeout_sec= the profile's TimeoutSec=), guest.sh (runs in the guest with the boot number)
-# and check.sh (host assertions, see checks.sh).
+# A scenario directory has scenario.conf, guest.sh (runs in the guest with the boot number)
+# and check.sh (host assertions, see checks.sh). scenario.conf sets
+#   machine=     a file of machines/ (the disks, the boot, where /boot comes from)
+#   hold=        the profile's Hold= (auto)           trigger=  its Trigger= (none)
+#   timeout_sec= the profile's TimeoutSec= (30s), also the vendor units' TimeoutStopSec=
+#   boots=       boots of the same disks (1)          timeout=  seconds allowed per boot (180)
+#   guest=       the scenario whose guest.sh runs (this one): a control shares its fault's script
+#   kargs=       more kernel command line words, e.g. boothold=0 (BIOS machines only)
+#   vendor=yes   also install stand-ins of ostree's own units (common/vendor/: finalize unit
+#                with RequiresMountsFor=, a Type=exec hold that keeps /boot busy, a path
+#                unit when trigger=path); with kargs=boothold=0 they are what runs
+#   slow_mount=N /boot takes N s to mount: a mount.vfat helper that sleeps first
 
 # Where scenarios/, machines/ and checks.sh are read from: run.sh points this at a copy taken
 # when the run starts, so that editing the tree during a long run cannot mix two versions.
@@ -14,16 +23,35 @@ E2E_HARNESS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 E2E_SCENARIOS=$E2E_HARNESS/scenarios
 
 # The overlay every scenario gets: the installed product, the driver, the test profile.
+# Reads the scenario.conf variables (hold, trigger, timeout_sec, guest, vendor, slow_mount).
 scenario_overlay() {
-    local sc=$1 dir=$2 hold=$3 timeout_sec=$4
+    local sc=$1 dir=$2 common=$E2E_SCENARIOS/common libexec=$2/usr/local/libexec/e2e
     mkdir -p "$dir"
     cp -a "$E2E_PRODUCT/." "$dir/"
     e2e_payload_driver "$dir"
-    install -m 0755 "$sc/guest.sh" "$dir/usr/local/libexec/e2e/scenario"
-    install -m 0644 "$E2E_SCENARIOS/common/guest-common.sh" "$dir/usr/local/libexec/e2e/scenario-common.sh"
-    install -m 0755 "$E2E_SCENARIOS/common/finalize-write" "$dir/usr/local/libexec/e2e/finalize-write"
+    install -m 0755 "$E2E_SCENARIOS/${guest:-$(basename "$sc")}/guest.sh" "$libexec/scenario"
+    install -m 0644 "$common/guest-common.sh" "$libexec/scenario-common.sh"
+    install -m 0755 "$common/finalize-write" "$common/fail-once" "$libexec/"
     mkdir -p "$dir/etc/boothold/boothold.conf.d"
-    sed -e "s/@HOLD@/$hold/" -e "s/@TIMEOUT_SEC@/$timeout_sec/" "$E2E_SCENARIOS/common/profile.conf.in" > "$dir/etc/boothold/boothold.conf.d/e2e.conf"
+    sed -e "s/@HOLD@/$hold/" -e "s/@TRIGGER@/$trigger/" -e "s/@TIMEOUT_SEC@/$timeout_sec/" \
+        "$common/profile.conf.in" > "$dir/etc/boothold/boothold.conf.d/e2e.conf"
+    if [ "$vendor" = yes ]; then
+        local units=$dir/usr/lib/systemd/system unit
+        mkdir -p "$units"
+        for unit in e2e-finalize.service e2e-finalize-hold.service; do
+            sed "s/@TIMEOUT_SEC@/$timeout_sec/" "$common/vendor/$unit" > "$units/$unit"
+        done
+        if [ "$trigger" = path ]; then
+            install -m 0644 "$common/vendor/e2e-finalize.path" "$units/"
+            mkdir -p "$dir/etc/systemd/system/multi-user.target.wants"
+            ln -sfn /usr/lib/systemd/system/e2e-finalize.path "$dir/etc/systemd/system/multi-user.target.wants/"
+        fi
+    fi
+    if [ "${slow_mount:-0}" != 0 ]; then
+        mkdir -p "$dir/usr/sbin"
+        sed "s/@SECONDS@/$slow_mount/" "$common/mount.vfat.in" > "$dir/usr/sbin/mount.vfat"
+        chmod 0755 "$dir/usr/sbin/mount.vfat"
+    fi
 }
 
 # Seconds (kernel clock) of the first serial line matching PATTERN.
@@ -32,7 +60,8 @@ serial_time() {
 }
 
 run_scenario() (
-    local sc=$1 machine hold=auto boots=1 timeout=180 timeout_sec=30s b rc
+    local sc=$1 machine hold=auto trigger=none boots=1 timeout=180 timeout_sec=30s b rc
+    local guest="" kargs="" vendor=no slow_mount=0
     OUT=$2
     mkdir -p "$OUT"
     # shellcheck source=/dev/null
@@ -40,11 +69,16 @@ run_scenario() (
     # shellcheck source=/dev/null
     . "$E2E_HARNESS/machines/$machine.sh"
 
-    scenario_overlay "$sc" "$OUT/overlay" "$hold" "$timeout_sec"
+    scenario_overlay "$sc" "$OUT/overlay"
     machine_overlay "$OUT/overlay"
     e2e_payload_disk "$OUT/overlay" "$OUT/payload.img"
     machine_disks "$OUT"
-    machine_qemu_args "$OUT" "$OUT/payload.img"
+    # shellcheck disable=SC2034 # read by machine_qemu_args (machines/bios-disks.sh)
+    E2E_KARGS=$kargs
+    if ! machine_qemu_args "$OUT" "$OUT/payload.img"; then
+        echo "machine $machine: cannot boot this scenario (kargs=$kargs?)" > "$OUT/result"
+        exit "$E2E_EXIT_INFRA"
+    fi
 
     for b in $(seq 1 "$boots"); do
         rc=0

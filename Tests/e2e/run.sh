@@ -41,8 +41,8 @@ while [ $# -gt 0 ]; do
 done
 
 scenarios=()
-for dir in "$E2E_SCENARIOS"/[0-9]*/; do
-    name=$(basename "$dir")
+# In number order (1-control … 22-vendor-poweroff-at-once).
+for name in $(cd "$E2E_SCENARIOS" && printf '%s\n' [0-9]*/ | tr -d / | sort -n); do
     if [ ${#selected[@]} -eq 0 ]; then scenarios+=("$name"); continue; fi
     for want in "${selected[@]}"; do
         [ "$want" = "$name" ] || [ "$want" = "${name%%-*}" ] && scenarios+=("$name")

@@ -9,12 +9,13 @@ machine_disks() {
     mkfs.vfat -n E2EBOOT "$out/boot.img" >/dev/null
 }
 
-# machine_qemu_args OUT PAYLOAD → MACHINE_QEMU_ARGS (kernel options: see lib/qemu.sh)
+# machine_qemu_args OUT PAYLOAD → MACHINE_QEMU_ARGS (kernel options: see lib/qemu.sh, plus
+# the scenario's E2E_KARGS)
 machine_qemu_args() {
     local out=$1 payload=$2
     MACHINE_QEMU_ARGS=(
         -kernel "$E2E_BASE/vmlinuz" -initrd "$E2E_BASE/initrd.img"
-        -append "root=/dev/vda rw console=ttyS0 panic=-1 no_timer_check quiet systemd.show_status=0 systemd.journald.forward_to_console=1 e2e.payload"
+        -append "root=/dev/vda rw console=ttyS0 panic=-1 no_timer_check quiet systemd.show_status=0 systemd.journald.forward_to_console=1 e2e.payload${E2E_KARGS:+ $E2E_KARGS}"
         -drive "file=$out/root.qcow2,if=virtio,format=qcow2,cache=unsafe"
         -drive "file=$out/boot.img,if=virtio,format=raw"
         -drive "file=$payload,if=virtio,format=raw,readonly=on"

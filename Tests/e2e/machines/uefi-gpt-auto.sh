@@ -66,6 +66,8 @@ machine_disks() {
 
 machine_qemu_args() {
     local out=$1 payload=$2
+    # The kernel command line is the cached loader entry's: no per-scenario words.
+    [ -z "${E2E_KARGS:-}" ] || return 1
     MACHINE_QEMU_ARGS=(
         -drive "if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd"
         -drive "if=pflash,format=raw,unit=1,file=$out/ovmf-vars.fd"

@@ -10,6 +10,9 @@
 #       RUN_DIR/serial-N.log, the entry booted to RUN_DIR/boot-N-entry.conf.
 #       Returns 0 when the guest printed E2E-GUEST-RC=0 and QEMU ended by itself, 1 when the
 #       guest reported a failure, 2 on an infrastructure problem (no entry, timeout, no RC line).
+#       With E2E_CUT_AT=ERE set, the power is cut: QEMU is killed (SIGKILL) as soon as a line
+#       of the serial console matches ERE; RUN_DIR/boot-N-cut then holds the matching line and
+#       the console's last lines before the cut, and the end counts as clean.
 #   ostree_entries RUN_DIR  prints the entry file names on boot.img (after the last boot)
 #
 # The machine and the acceleration choice are ../lib/qemu.sh's (e2e_accel). Its e2e_boot is not
@@ -60,9 +63,11 @@ ostree_boot() {
     options=$(ostree_entry_key "$entry" options)
     if [ ! -f "$linux" ] || [ ! -f "$initrd" ]; then echo "boot $n: kernel or initrd of $entry missing" >&2; return 2; fi
 
-    local t0=$SECONDS accel
+    local t0=$SECONDS accel pid cut=no
     read -r -a accel <<< "$(ostree_qemu_accel)"
-    timeout --foreground -k 10 "$limit" qemu-system-x86_64 \
+    rm -f "$run/qemu-$n.pid" "$run/boot-$n-cut"
+    : > "$run/serial-$n.log"
+    timeout --foreground -k 10 "$limit" qemu-system-x86_64 -pidfile "$run/qemu-$n.pid" \
         "${accel[@]}" -machine q35 -smp 2 -m 1024 \
         -nodefaults -display none -no-reboot \
         -kernel "$linux" -initrd "$initrd" \
@@ -70,8 +75,22 @@ ostree_boot() {
         -drive "file=$run/root.img,if=virtio,format=raw,cache=unsafe" \
         -drive "file=$run/boot.img,if=virtio,format=raw,cache=unsafe" \
         -drive "file=$run/payload.img,if=virtio,format=raw,readonly=on" \
-        -serial "file:$run/serial-$n.log" </dev/null >"$run/qemu-$n.log" 2>&1
+        -serial "file:$run/serial-$n.log" </dev/null >"$run/qemu-$n.log" 2>&1 &
+    pid=$!
+    if [ -n "${E2E_CUT_AT:-}" ]; then
+        while kill -0 "$pid" 2>/dev/null; do
+            if grep -a -q -E "$E2E_CUT_AT" "$run/serial-$n.log"; then
+                kill -KILL "$(cat "$run/qemu-$n.pid")" 2>/dev/null && cut=yes
+                { grep -a -m1 -E "$E2E_CUT_AT" "$run/serial-$n.log"; echo "---- the console's last lines:"
+                  tail -n 8 "$run/serial-$n.log"; } > "$run/boot-$n-cut"
+                break
+            fi
+            sleep 0.1
+        done
+    fi
+    wait "$pid"
     rc=$?
+    [ "$cut" = yes ] && [ "$rc" = 137 ] && rc=0
     echo "$((SECONDS - t0))" > "$run/boot-$n-seconds"
     rm -rf "$dump"
     if [ $rc -ne 0 ]; then

@@ -11,7 +11,20 @@
 #   2 control  boothold=0 and ostree's own hold masked -> ostree#2543 reproduced (not applied)
 #   3 plain    /boot a plain mount: plain unit, no hold, applied
 #   4 locked   deploy --stage --lock-finalization: not applied, the record says so, not "failed"
-#   5 unstage  undeploy the staged deployment: the hold lets go, the next boot is the old one
+#   5 unstage  undeploy the staged deployment: the hold releases /boot (and keeps watching), it
+#              expires, the next boot is the old one
+# The faults (each with boothold, then its control on ostree's own units with boothold=0 and a
+# test-only TimeoutStopSec=5s):
+#   6 killed   the hold SIGKILLed 1 s after staging, 10 s wait: systemd restarts it -> applied
+#   7 masked   the hold masked before staging, /boot expired: boothold-finalize mounts /boot
+#              itself -> applied (its control is scenario 2)
+#   8 refused  hold masked, /boot expired, the finalize unit ordered after boot.automount so
+#              that systemd refuses the automount (EHOSTDOWN) at finalization: mounted -> applied
+#   9 powercut the host kills QEMU when ostree logs "Finalizing staged deployment": the next
+#              boot comes up on a consistent set of deployments and boothold reports "started
+#              ... and never finished"
+#  10 control-killed, 11 control-refused: the loss (the boot loader entries read from the disk)
+#  12 control-powercut: a consistent next boot, no boothold report
 # One summary line per scenario run, then `N passed, N failed`. BOOTHOLD_E2E_BOOT_TIMEOUT (600 s)
 # bounds each boot.
 # Exit: 0 all passed, 1 a scenario failed, 2 only infrastructure problems (missing tools, a hung
@@ -50,10 +63,18 @@ while [ $# -gt 0 ]; do
         3|plain) selected+=(plain); shift ;;
         4|locked) selected+=(locked); shift ;;
         5|unstage) selected+=(unstage); shift ;;
+        6|killed) selected+=(killed); shift ;;
+        7|masked) selected+=(masked); shift ;;
+        8|refused) selected+=(refused); shift ;;
+        9|powercut) selected+=(powercut); shift ;;
+        10|control-killed) selected+=(control-killed); shift ;;
+        11|control-refused) selected+=(control-refused); shift ;;
+        12|control-powercut) selected+=(control-powercut); shift ;;
         *) echo "run.sh: unknown scenario '$1'" >&2; exit 2 ;;
     esac
 done
-[ ${#selected[@]} -gt 0 ] || selected=(hold control plain locked unstage)
+[ ${#selected[@]} -gt 0 ] || selected=(hold control plain locked unstage killed masked refused powercut
+                                       control-killed control-refused control-powercut)
 
 log() { e2e_log "ostree: $*"; }
 infra() { log "infrastructure: $*"; echo "0 passed, 0 failed (infrastructure: $*)"; exit "$E2E_EXIT_INFRA"; }
@@ -120,9 +141,9 @@ shutdown_s() {
 # record, ostree's "Finalizing staged deployment" and "Bootloader updated", boothold's succeeded
 # record, then finalize stopped -> hold stopping/stopped -> boot.mount unmounting.
 # Prints "ok" or what is missing/out of order.
-shutdown_order() {   # shutdown_order SERIAL paired|plain
+shutdown_order() {   # shutdown_order SERIAL paired|plain|mounted
     local f=$1 r s fin bl rec_ok stopped hstop hstopped umount released
-    r=$(line_of "$f" 'E2E: rebooting')
+    r=$(line_of "$f" 'E2E: (rebooting|powering off)')
     [ "$r" != 0 ] || { echo "no reboot request"; return; }
     s=$(line_of "$f" 'boothold-finalize\[[0-9]+\]: .*(: running |[Ss]tarted)' "$r")
     fin=$(line_of "$f" 'ostree\[[0-9]+\]: Finalizing staged deployment' "$r")
@@ -139,7 +160,8 @@ shutdown_order() {   # shutdown_order SERIAL paired|plain
     [ "$bl" != 0 ] || missing+=" ostree-Bootloader-updated"
     [ "$rec_ok" != 0 ] || missing+=" boothold-succeeded-record"
     [ "$stopped" != 0 ] || missing+=" finalize-Stopped"
-    [ "$umount" != 0 ] || missing+=" boot.mount-Unmounting"
+    # mounted: boothold-finalize mounted /boot in its own namespace; boot.mount was not active.
+    [ "$umount" != 0 ] || [ "$2" = mounted ] || missing+=" boot.mount-Unmounting"
     if [ "$2" = paired ]; then
         [ "$hstop" != 0 ] || missing+=" hold-Stopping"
         [ "$hstopped" != 0 ] || missing+=" hold-Stopped"
@@ -152,10 +174,35 @@ shutdown_order() {   # shutdown_order SERIAL paired|plain
             { echo "hold released itself at line $released before finalize stopped at $stopped"; return; }
         increasing "$rec_ok" "$stopped" "$hstop" "$hstopped" "$umount" ||
             { echo "order: finalize-stopped@$stopped hold-stopping@$hstop hold-stopped@$hstopped umount@$umount"; return; }
-    else
+    elif [ "$2" = plain ]; then
         [ "$stopped" -lt "$umount" ] || { echo "boot.mount unmounted@$umount before finalize stopped@$stopped"; return; }
+    else
+        [ "$rec_ok" -lt "$stopped" ] || { echo "finalize stopped@$stopped before the succeeded record@$rec_ok"; return; }
     fi
     echo ok
+}
+
+# The control's loss, as ostree#2543 shows it: the finalize unit stopped before the reboot or
+# power-off request (the automount expired under it), ostree never updated the boot loader, and
+# /boot still has only the first deployment's entry. Prints what is wrong, nothing when all is.
+control_loss() {   # control_loss SERIAL ENTRIES
+    local early req
+    early=$(line_of "$1" 'Stopping ostree-finalize-staged\.service')
+    req=$(line_of "$1" 'E2E: (rebooting|powering off)')
+    { [ "$early" != 0 ] && [ "$early" -lt "$req" ]; } ||
+        echo "finalize was not stopped early (line $early, request at $req): #2543 not reproduced"
+    [ "$(line_of "$1" 'Bootloader updated')" = 0 ] || echo "ostree updated the boot loader"
+    [ "$2" = "ostree-1-debian.conf " ] || echo "/boot has entries [$2], expected only the first deployment's"
+}
+
+# The power cut: what the console showed before it (RUN BOOT); a cut that came only after boothold
+# recorded the result is not a cut in the middle of finalization.
+powercut_problems() {
+    local cutf=$1/boot-$2-cut
+    [ -e "$cutf" ] || { echo "the power was not cut (no '$cut_line' on the console)"; return; }
+    if grep -a -q -E 'boothold-finalize\[[0-9]+\]: .*(Finalized |[Ss]ucceeded)' "$1/serial-$2.log"; then
+        echo "the power was cut only after boothold recorded the result"
+    fi
 }
 
 guest_failures() {   # the guest's failed checks, one line
@@ -170,19 +217,33 @@ phases_of() {
         plain) echo "stage-plain verify-applied" ;;
         locked) echo "stage-locked verify-locked" ;;
         unstage) echo "stage-unstage verify-unstaged" ;;
+        killed) echo "stage-killed verify-held" ;;
+        masked) echo "stage-hold-masked verify-mounted" ;;
+        refused) echo "stage-refused verify-mounted" ;;
+        powercut|control-powercut) echo "stage-powercut verify-powercut" ;;
+        control-killed) echo "stage-killed" ;;
+        control-refused) echo "stage-refused" ;;
     esac
 }
-number_of() { case $1 in hold) echo 1 ;; control) echo 2 ;; plain) echo 3 ;; locked) echo 4 ;; unstage) echo 5 ;; esac; }
+number_of() {
+    case $1 in
+        hold) echo 1 ;; control) echo 2 ;; plain) echo 3 ;; locked) echo 4 ;; unstage) echo 5 ;;
+        killed) echo 6 ;; masked) echo 7 ;; refused) echo 8 ;; powercut) echo 9 ;;
+        control-killed) echo 10 ;; control-refused) echo 11 ;; control-powercut) echo 12 ;;
+    esac
+}
+# The power cut of scenarios 9 and 12: the first line ostree logs when it begins to finalize.
+cut_line='ostree\[[0-9]+\]: Finalizing staged deployment'
 
 passed=0 failed=0 infra_count=0
 run_scenario() {   # run_scenario NAME RUN-INDEX
     local name=$1 index=$2 run=$runs/$1-$2 t0=$SECONDS
-    local phases n=0 rc verdict="" problems=() boots=() downs=() extra=""
+    local phases n=0 rc verdict="" problems=() boots=() downs=() extra="" notes=()
     rm -rf "$run"; mkdir -p "$run/payload"
     cp --sparse=always "$image/root.img" "$image/boot.img" "$run/"
     cp "$here/guest/scenario.sh" "$run/payload/"
     e2e_payload_disk "$run/payload" "$run/payload.img"
-    [ "$name" = control ] && extra="boothold=0"
+    case $name in control*) extra="boothold=0" ;; esac
     read -r -a phases <<< "$(phases_of "$name")"
     for phase in "${phases[@]}"; do
         n=$((n + 1))
@@ -190,8 +251,10 @@ run_scenario() {   # run_scenario NAME RUN-INDEX
         # under TCG; the reproduced hang adds 5 x the test's 10 s stop timeout.
         local after=reboot limit=${BOOTHOLD_E2E_BOOT_TIMEOUT:-600}
         [ "$n" = "${#phases[@]}" ] && after=poweroff
-        [ "$name" = control ] && [ "$n" = 1 ] && limit=$((limit + 120))
-        ostree_boot "$run" "$n" "$limit" "e2e.scenario=$name e2e.phase=$phase e2e.after=$after $extra"
+        case $name in control*) [ "$n" = 1 ] && limit=$((limit + 120)) ;; esac
+        local cut_at=""
+        case $name/$n in *powercut/1) cut_at=$cut_line ;; esac
+        E2E_CUT_AT=$cut_at ostree_boot "$run" "$n" "$limit" "e2e.scenario=$name e2e.phase=$phase e2e.after=$after $extra"
         rc=$?
         boots+=("$(startup_s "$run/serial-$n.log")")
         downs+=("$(shutdown_s "$run/serial-$n.log")")
@@ -220,6 +283,38 @@ run_scenario() {   # run_scenario NAME RUN-INDEX
                 { [ "$early" != 0 ] && [ "$early" -lt "$req" ]; } ||
                     problems+=("finalize was not stopped early (line $early, reboot at $req): #2543 not reproduced")
                 [ "$(line_of "$run/serial-1.log" 'Bootloader updated')" = 0 ] || problems+=("ostree updated the boot loader") ;;
+            killed)
+                order=$(shutdown_order "$run/serial-1.log" paired)
+                [ "$order" = ok ] || problems+=("shutdown 1: $order")
+                local kill back
+                kill=$(line_of "$run/serial-1.log" 'E2E: killing the hold')
+                back=$(line_of "$run/serial-1.log" 'Started ostree-finalize-staged-hold\.service' "$kill")
+                if [ "$kill" = 0 ] || [ "$back" = 0 ]; then
+                    problems+=("the hold was not started again after the kill")
+                else
+                    notes+=("killed at $(sed -n "${kill}s/^\[ *\([0-9.]*\)\].*/\1/p" "$run/serial-1.log") s, started again at $(sed -n "${back}s/^\[ *\([0-9.]*\)\].*/\1/p" "$run/serial-1.log") s")
+                fi ;;
+            masked|refused)
+                order=$(shutdown_order "$run/serial-1.log" mounted)
+                [ "$order" = ok ] || problems+=("shutdown 1: $order")
+                [ "$(line_of "$run/serial-1.log" 'boothold-finalize\[[0-9]+\]: .*[Mm]ounted .*/boot')" != 0 ] ||
+                    problems+=("boothold-finalize did not log mounting /boot itself")
+                notes+=("$(grep -a -h -o 'E2E-FACT own_mount_usec=[0-9]*' "$run/serial-2.log" | sed 's/E2E-FACT //')")
+                if [ "$name" = refused ]; then
+                    [ "$(line_of "$run/serial-1.log" 'boothold-finalize\[[0-9]+\]: .*(refused|EHOSTDOWN)')" != 0 ] ||
+                        problems+=("boothold-finalize did not log that systemd refused the automount")
+                fi ;;
+            control-killed|control-refused)
+                local loss
+                while IFS= read -r loss; do [ -z "$loss" ] || problems+=("$loss"); done \
+                    < <(control_loss "$run/serial-1.log" "$entries") ;;
+            powercut|control-powercut)
+                local cut
+                cut=$(powercut_problems "$run" 1)
+                [ -z "$cut" ] || problems+=("$cut")
+                local bl="before ostree's Bootloader updated"
+                grep -a -q 'Bootloader updated' "$run/serial-1.log" && bl="after ostree's Bootloader updated"
+                notes+=("power cut $bl; next boot: $(grep -a -h -o 'E2E-FACT booted_version=[0-9]*' "$run/serial-2.log" | sed 's/E2E-FACT //')") ;;
             locked)
                 # ostree's reason, framed by boothold's started and "not applied" records.
                 local started locked notapplied
@@ -235,7 +330,8 @@ run_scenario() {   # run_scenario NAME RUN-INDEX
     [ -n "$verdict" ] || { [ ${#problems[@]} = 0 ] && verdict=PASS || verdict=FAIL; }
     case $verdict in PASS) passed=$((passed + 1)) ;; FAIL) failed=$((failed + 1)) ;; *) failed=$((failed + 1)); infra_count=$((infra_count + 1)) ;; esac
     local detail=""
-    [ ${#problems[@]} = 0 ] || detail=" -- $(printf '%s | ' "${problems[@]}")"
+    [ ${#notes[@]} = 0 ] || detail="; $(printf '%s; ' "${notes[@]}")"
+    [ ${#problems[@]} = 0 ] || detail+=" -- $(printf '%s | ' "${problems[@]}")"
     printf '%s %s %s (run %s): %s boots in %s s, startup %s s, shutdown %s s, entries [%s]%s\n' \
         "$verdict" "$(number_of "$name")" "$name" "$index" "$n" "$((SECONDS - t0))" \
         "$(IFS=/; echo "${boots[*]}")" "$(IFS=/; echo "${downs[*]}")" "${entries% }" "$detail" | tee -a "$runs/summary.txt"

@@ -11,13 +11,16 @@ fstype_at() {
     awk -v mp="$1" '{ for (i = 7; i <= NF; i++) if ($i == "-") break; if ($5 == mp) t = $(i + 1) } END { print t ? t : "none" }' /proc/self/mountinfo
 }
 
-# wait_fstype MOUNTPOINT TYPE SECONDS: wait until TYPE is on top at MOUNTPOINT.
+# wait_fstype MOUNTPOINT TYPE SECONDS: wait until TYPE is on top at MOUNTPOINT (by the clock:
+# under emulation a round of the loop can take a good part of a second).
 wait_fstype() {
-    local i=0
+    local end=$(( $(uptime_cs) + $3 * 100 ))
     while [ "$(fstype_at "$1")" != "$2" ]; do
-        [ "$i" -ge $(( $3 * 10 )) ] && return 1
-        sleep 0.1; i=$((i + 1))
+        [ "$(uptime_cs)" -ge "$end" ] && return 1
+        sleep 0.1
     done
 }
 
 uptime_s() { cut -d' ' -f1 /proc/uptime; }
+# Uptime in hundredths of a second, without a child process.
+uptime_cs() { local up _; read -r up _ < /proc/uptime; up=${up/./}; echo $((10#$up)); }

@@ -11,6 +11,12 @@
 #   plain     stage-plain -> verify-applied
 #   locked    stage-locked -> verify-locked
 #   unstage   stage-unstage -> verify-unstaged
+#   killed    stage-killed -> verify-held                  (fault 1: the hold SIGKILLed)
+#   masked    stage-hold-masked -> verify-mounted          (fault 2: the hold masked)
+#   refused   stage-refused -> verify-mounted              (fault 4: EHOSTDOWN at finalization)
+#   powercut  stage-powercut -> verify-powercut            (fault 6: power cut mid-finalization)
+#   control-killed, control-refused: the same first phase with boothold=0 (the host reads /boot)
+#   control-powercut: stage-powercut -> verify-powercut with boothold=0
 # shellcheck disable=SC2317  # helpers are called through check()
 set -u
 scenario=${1:?scenario}
@@ -202,6 +208,97 @@ expect_result() {   # expect_result OUTCOME STAGED_AFTER
     check "boothold result record says STAGED_AFTER=$2" contains "$result" "STAGED_AFTER=$2"
 }
 
+boothold_on() { ! grep -qw boothold=0 /proc/cmdline; }
+
+# The units and the automount of a fault scenario: boothold's paired units, or ostree's own
+# (boothold=0) with a test-only stop timeout so that a stuck finalization costs 5 x 5 s.
+setup_fault() {
+    if boothold_on; then
+        setup_automount
+        systemctl daemon-reload
+        expect_boothold_units paired
+    else
+        expect_ostree_units
+        setup_automount
+        mkdir -p /etc/systemd/system/$unit.d
+        printf '[Service]\nTimeoutStopSec=5s\n' > /etc/systemd/system/$unit.d/e2e-timeout.conf
+        systemctl daemon-reload
+    fi
+}
+
+mask_hold() {
+    systemctl mask "$hold" 2>&1
+    systemctl daemon-reload
+    check "$hold masked" [ "$(systemctl show -P LoadState "$hold")" = masked ]
+}
+
+# Test only: ExecStop= runs while boot.automount's stop job is queued, so systemd refuses the
+# automount (EHOSTDOWN) instead of the automount being gone already.
+order_after_automount() {
+    mkdir -p /etc/systemd/system/$unit.d
+    printf '[Unit]\nAfter=boot.automount\n' > /etc/systemd/system/$unit.d/e2e-after-automount.conf
+    systemctl daemon-reload
+    check "$unit ordered after boot.automount" contains "$(systemctl show -P After "$unit")" boot.automount
+}
+
+wait_hold_back() {   # wait_hold_back OLD_PID SECONDS: the hold active again, another main process
+    local i=0 pid
+    while [ "$i" -lt $(($2 * 5)) ]; do
+        pid=$(systemctl show -P MainPID "$hold")
+        [ "$pid" != 0 ] && [ "$pid" != "$1" ] && [ "$(state "$hold")" = active ] && return 0
+        sleep 0.2; i=$((i + 1))
+    done
+    return 1
+}
+
+# What boothold-finalize logged at the previous shutdown.
+previous_finalize_log() {
+    journalctl -b -1 -o short-monotonic --no-pager -t boothold-finalize 2>&1 | tail -n 20
+}
+
+# reached_of RECORD PATH: how a record (result or started) says PATH was reached, with the
+# cause of an own mount: "held", "mounted-by-boothold-finalize automount-refused".
+reached_of() {
+    local f n
+    f=$( { cat "$records/$1" || cat "$records/reported/$1"; } 2>/dev/null)
+    n=$(printf '%s\n' "$f" | sed -n "s|^REQUIRED_\([0-9]*\)=$2\$|\1|p" | head -n 1)
+    [ -n "$n" ] || return 0
+    printf '%s\n' "$f" | awk -F= -v r="REACHED_$n" -v c="CAUSE_$n" \
+        '$1 == r { how = $2 } $1 == c { cause = " " $2 } END { print how cause }'
+}
+expect_reached() {   # expect_reached ERE: both records say /boot was reached so
+    local r
+    for r in started result; do
+        fact "${r}_boot_reached=$(reached_of "$r" /boot | tr ' ' ,)"
+        check "the $r record says /boot was reached: $1" grep -qE "^($1)" <<< "$(reached_of "$r" /boot)"
+    done
+}
+
+# The boot loader entries parse (the keys a BLS boot loader needs, files that exist) and the
+# booted deployment is one of them.
+expect_consistent_entries() {
+    local f bad=0 n=0 booted opts found=no k
+    booted=$(tr ' ' '\n' < /proc/cmdline | sed -n 's/^ostree=//p')
+    for f in /boot/loader/entries/*.conf; do
+        [ -f "$f" ] || continue
+        n=$((n + 1))
+        echo "E2E: ---- entry $f"; sed 's/^/E2E-ENTRY /' "$f"
+        for k in version linux initrd options; do
+            grep -q "^$k " "$f" || { echo "E2E: $f has no $k"; bad=$((bad + 1)); }
+        done
+        for k in linux initrd; do
+            [ -f "/boot$(awk -v k="$k" '$1 == k { print $2 }' "$f")" ] || { echo "E2E: $f: $k file missing"; bad=$((bad + 1)); }
+        done
+        opts=$(awk '$1 == "options"' "$f")
+        contains " $opts " " ostree=$booted " && found=yes
+    done
+    fact "entries=$n"
+    check "boot loader entries parse and their files exist ($n entries)" test $((n >= 1 && bad == 0)) = 1
+    check "the booted deployment ($booted) is one of the entries" [ "$found" = yes ]
+    check "/boot/loader is a symlink to loader.0 or loader.1" contains " loader.0 loader.1 " " $(readlink /boot/loader) "
+    check "ostree admin status works" ostree admin status
+}
+
 # Where this boot's /, /var, /sysroot and /boot come from (mountinfo: root within the source).
 awk '$5 == "/" || $5 == "/var" || $5 == "/sysroot" || $5 == "/boot" { for (i = 7; $i != "-"; i++); print "E2E: mount " $5 " " $(i + 2) "[" $4 "] " $(i + 1) }' /proc/self/mountinfo
 # ostree's own generator writes var.mount (the stateroot's /var) and enables
@@ -228,6 +325,10 @@ hold/verify-then-stage-firstboot)
     # This boot's first generator run predicted the automount from the enabled unit that
     # reached the new deployment through the /etc merge.
     check "boot.automount active at first boot" [ "$(state boot.automount)" = active ]
+    # Trigger=path (ostree 2022.7): paired, the finalize unit is started at boot, before anything
+    # is staged, so that its ExecStop= runs even when a reboot follows the staging at once.
+    check "$unit active at boot, before staging" [ "$(state "$unit")" = active ]
+    check "$hold active at boot, before staging" [ "$(state "$hold")" = active ]
     expect_boothold_units paired
     stage 3
     expect_held
@@ -295,22 +396,122 @@ unstage/stage-unstage)
     expect_boothold_units paired
     stage 2
     check "$hold active after staging" wait_state "$hold" active 10
+    held_pid=$(systemctl show -P MainPID "$hold")
     echo "E2E: undeploying the staged deployment uptime=$(uptime_s)"
     ostree admin undeploy 0 2>&1
     check "staged file removed by undeploy" [ ! -e /run/ostree/staged-deployment ]
-    ostree admin status 2>&1
-    check "$hold let go" wait_state "$hold" inactive 5
     states "after undeploy:"
+    # The hold releases /boot and keeps running, watching for the next staged deployment.
     # Expired = only the autofs is left at /boot. boot.mount itself may end up "failed", not
     # "inactive": systemd 252 keeps the result of an earlier expiry attempt that found /boot
     # busy (ostree itself was using it while staging) when the later one unmounts it.
     check "/boot expires once released" wait_unmounted /boot $((wait_idle + 5))
     states "after the idle timeout:"
-    check "$hold ended cleanly" [ "$(systemctl show -P Result "$hold")" = success ]
+    check "$hold still running, the same process" \
+        test "$(state "$hold") $(systemctl show -P MainPID "$hold")" = "active $held_pid"
     ;;
 unstage/verify-unstaged)
     expect_booted 1
     boothold_records
+    ;;
+killed/stage-killed|control-killed/stage-killed)
+    # Fault 1: the hold SIGKILLed (as an OOM kill would) 1 s after staging, then 10 s.
+    setup_fault
+    stage 2
+    check "$hold active after staging" wait_state "$hold" active 10
+    sleep 1
+    pid=$(systemctl show -P MainPID "$hold")
+    echo "E2E: killing the hold (pid $pid) uptime=$(uptime_s)"
+    systemctl kill --signal=SIGKILL "$hold"
+    if boothold_on; then
+        check "$hold restarted (not pid $pid)" wait_hold_back "$pid" 5
+        echo "E2E: hold back as pid $(systemctl show -P MainPID "$hold") uptime=$(uptime_s)"
+    fi
+    sleep 10
+    states "10s after the kill:"
+    fact "finalize_after_wait=$(state "$unit")"
+    if boothold_on; then
+        check "$unit still active" [ "$(state "$unit")" = active ]
+        check "$hold active" [ "$(state "$hold")" = active ]
+        check "/boot held: autofs+ext4" [ "$(fs_at /boot)" = "autofs ext4 " ]
+    fi
+    ;;
+masked/stage-hold-masked)
+    # Fault 2: the hold masked before staging; /boot expires after the deploy.
+    setup_fault
+    mask_hold
+    stage 2
+    check "$unit active after staging" wait_state "$unit" active 10
+    check "/boot expires with nothing holding it" wait_unmounted /boot $((wait_idle + 5))
+    sleep "$idle"
+    states "expired:"
+    check "$unit still active" [ "$(state "$unit")" = active ]
+    ;;
+refused/stage-refused|control-refused/stage-refused)
+    # Fault 4: at finalization /boot is an autofs with nothing on it and systemd refuses it.
+    setup_fault
+    mask_hold
+    order_after_automount
+    stage 2
+    if boothold_on; then
+        check "/boot expires with nothing holding it" wait_unmounted /boot $((wait_idle + 5))
+        sleep "$idle"
+    else
+        # ostree's own units: the expiry stops the finalize unit, whose ExecStop= then hangs
+        # on the expiring /boot (#2543); the mount stays until that ends.
+        sleep "$wait_idle"
+    fi
+    states "expired:"
+    fact "finalize_after_wait=$(state "$unit")"
+    boothold_on && check "$unit still active" [ "$(state "$unit")" = active ]
+    ;;
+powercut/stage-powercut|control-powercut/stage-powercut)
+    # Fault 6: staged and held as usual; the host cuts the power when finalization has begun.
+    setup_fault
+    stage 2
+    check "$hold active after staging" wait_state "$hold" active 10
+    states "staged:"
+    ;;
+killed/verify-held)
+    expect_booted 2
+    boothold_records
+    expect_result succeeded no
+    expect_reached held
+    previous_finalize_log
+    ;;
+masked/verify-mounted|refused/verify-mounted)
+    expect_booted 2
+    boothold_records
+    expect_result succeeded no
+    previous_finalize_log
+    if [ "$scenario" = refused ]; then
+        expect_reached "mounted-by-boothold-finalize automount-refused"
+    else
+        expect_reached "mounted-by-boothold-finalize"
+    fi
+    # Its own MESSAGE_ID at the shutdown, and this boot's report says it once.
+    check "boothold-finalize logged its own mount at the previous shutdown" \
+        journalctl -b -1 -q --no-pager MESSAGE_ID=f2a78ad7909a4bca8eb2ce6d2d1c16f0
+    fact "own_mount_usec=$(journalctl -b -1 -o verbose --no-pager MESSAGE_ID=f2a78ad7909a4bca8eb2ce6d2d1c16f0 2>/dev/null \
+        | sed -n 's/^ *BOOTHOLD_MOUNT_USEC=//p' | head -n 1)"
+    journalctl -b -o cat --no-pager -u "boothold-report@${unit%.service}.service" 2>&1 | sed 's/^/E2E-REPORT /'
+    check "this boot's report says boothold-finalize mounted /boot" \
+        journalctl -b -q --no-pager MESSAGE_ID=00cc0f255d5d424e93de26275cb58dc9
+    ;;
+powercut/verify-powercut|control-powercut/verify-powercut)
+    v=$(booted_field version)
+    fact "booted_version=$v"
+    check "booted version 1 or 2" contains " 1 2 " " $v "
+    expect_consistent_entries
+    if boothold_on; then
+        boothold_records
+        journalctl -b -o cat --no-pager -u "boothold-report@${unit%.service}.service" 2>&1 | sed 's/^/E2E-REPORT /'
+        check "boothold reports the finalization started and never finished" \
+            journalctl -b -q --no-pager -u "boothold-report@${unit%.service}.service" -g 'started.*never finished'
+        check "boothold's result record does not say succeeded" lacks "$(last_result)" "OUTCOME=succeeded"
+    else
+        check "no boothold report without boothold" no_journal 'boothold-report@'
+    fi
     ;;
 *)
     fail "unknown scenario/phase $scenario/$phase"

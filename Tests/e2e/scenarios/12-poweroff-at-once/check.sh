@@ -1,0 +1,11 @@
+# Fault 5: the finalize unit was active from boot (nothing staged yet, /boot not mounted), and
+# the deployment staged a moment before the power-off was finalized at shutdown.
+expect_note units paired
+expect_note path_unit active
+expect_note boot_finalize active
+expect_note boot_boot_fstype autofs
+staged=$(note_value staged_at) requested=$(note_value poweroff_requested_at)
+[ -n "$staged" ] || fail "the staged file was not written before the power-off"
+fact "staged at ${staged:-?} s, power-off requested at ${requested:-?} s"
+expect_finalized_once_at_shutdown
+expect_result succeeded "held|automount|mounted-by-boothold-finalize"

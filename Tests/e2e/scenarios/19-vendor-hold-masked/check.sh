@@ -1,0 +1,2 @@
+expect_vendor_units
+expect_lost

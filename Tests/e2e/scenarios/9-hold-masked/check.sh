@@ -1,0 +1,10 @@
+# Fault 2, masked: no hold ever ran, /boot expired, and boothold-finalize reached /boot by
+# mounting it itself; finalized once, at shutdown.
+expect_note units paired
+expect_note hold_load_state masked
+expect_note expired_boot_fstype autofs
+expect_note waited_finalize active
+expect_note waited_hold inactive
+expect_finalized_once_at_shutdown
+expect_own_mount
+expect_result succeeded mounted-by-boothold-finalize "automount-refused|not-mounted"
