@@ -34,7 +34,7 @@ public struct StatusReport {
         if let why = p.unitsUnavailable {
             field("units", ["unknown: \(why)"])
         } else {
-            field("units", p.units.flatMap(unitLines))
+            field("units", p.units.flatMap { unitLines($0, shipped: $0.name == p.reportUnitName) })
         }
         var staged = "\(p.staged == .staged ? "yes" : p.staged == .notStaged ? "no" : "unknown") (\(p.stagedFile))"
         if let locked = p.locked { staged += locked ? ", locked" : ", not locked" }
@@ -44,13 +44,15 @@ public struct StatusReport {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    private func unitLines(_ u: UnitStatus) -> [String] {
+    /// `shipped`: a unit boothold installs itself (the report template), not one it generates:
+    /// not "not boothold's" when it comes from a unit directory.
+    private func unitLines(_ u: UnitStatus, shipped: Bool) -> [String] {
         guard u.loadState == "loaded" else { return ["\(u.name): \(u.loadState)"] }
         var line = "\(u.name): \(u.activeState) (\(u.subState))"
         if u.sinceRealtimeMicroseconds > 0 { line += " since \(time(u.sinceRealtimeMicroseconds))" }
         if u.mainPID > 0 { line += ", PID \(u.mainPID)" }
         if !u.result.isEmpty, u.result != "success" { line += ", result \(u.result)" }
-        var lines = [line, "  from \(u.fragmentPath.isEmpty ? "(no unit file)" : u.fragmentPath)\(u.isGenerated ? "" : " (not boothold's)")"]
+        var lines = [line, "  from \(u.fragmentPath.isEmpty ? "(no unit file)" : u.fragmentPath)\(u.isGenerated || shipped ? "" : " (not boothold's)")"]
         lines += u.dropIns.map { "  drop-in \($0)" }
         return lines
     }

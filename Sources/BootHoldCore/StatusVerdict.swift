@@ -94,8 +94,11 @@ extension ProfileStatus {
                 return holdPID == 0 || !status.users.contains { $0.pid == holdPID }
             }
             if let first = unheld.first {
-                let why = hold.map { $0.activeState == "active" ? "\(holdUnitName) does not hold it" : "\(holdUnitName) is \($0.activeState)" }
-                    ?? "\(holdUnitName) is not loaded"
+                // A masked or missing hold is never started: say so rather than "inactive".
+                let why = hold.map { hold in
+                    hold.loadState != "loaded" ? "\(holdUnitName) is \(hold.loadState)"
+                        : hold.activeState == "active" ? "\(holdUnitName) does not hold it" : "\(holdUnitName) is \(hold.activeState)"
+                } ?? "\(holdUnitName) is not loaded"
                 return StatusVerdict(.degraded, "a deployment is staged, \(first) is an automount and nothing holds it (\(why)); "
                     + "at shutdown boothold-finalize mounts it itself")
             }
@@ -112,7 +115,13 @@ extension ProfileStatus {
     private var notStagedVerdict: StatusVerdict {
         let report = ReportVerdict(name: name, started: lastOutcome.started, result: lastOutcome.result,
                                    startedAt: lastOutcome.startedAt)
-        if case .report(_, _, let message, _) = report { return StatusVerdict(.notAppliedLastTime, message) }
-        return StatusVerdict(.idle, "nothing staged")
+        // A success the report still mentions (boothold-finalize had to mount a path itself)
+        // was applied: idle, and the line says which defence was down.
+        if case .report(let messageID, _, let message, _) = report, messageID != FinalizeMessageID.reportMountedByFinalize {
+            return StatusVerdict(.notAppliedLastTime, message)
+        }
+        let fallbacks = lastOutcome.result?.reached.compactMap(\.fallbackSentence) ?? []
+        guard !fallbacks.isEmpty else { return StatusVerdict(.idle, "nothing staged") }
+        return StatusVerdict(.idle, "nothing staged; at the last finalization " + fallbacks.joined(separator: "; "))
     }
 }

@@ -117,6 +117,51 @@ import Testing
         #expect(verdict.message.contains("started at Tue 2026-12-01 08:00:00 UTC and never finished"))
     }
 
+    @Test func maskedHoldIsNamedAsMasked() {
+        // `systemctl mask` of the hold: PID 1 reports it masked, never started (seen in the
+        // end-to-end guest): the line says masked, not merely inactive.
+        let masked = UnitStatus(name: Self.name + "-hold.service", loadState: "masked", activeState: "inactive", subState: "dead",
+                                fragmentPath: "")
+        let verdict = status(units: [Self.finalize(), masked], paths: [Self.idleBoot]).verdict
+        #expect(verdict.kind == .degraded)
+        #expect(verdict.message.contains("nothing holds it (ostree-finalize-staged-hold.service is masked)"))
+    }
+
+    @Test func successThatHadToMountAPathItselfIsIdleAndSaysSo() {
+        // Applied: boothold-finalize mounted /boot itself (the hold was masked). The next boot's
+        // report mentions it, but nothing was lost: idle, not "not applied last time".
+        let reached = [ReachedPath(path: "/boot", how: .mountedByFinalize, fileSystemType: "vfat", source: "/dev/vdb",
+                                   unit: "boot.mount", options: "rw", cause: .automountRefused)]
+        let result = ResultRecord(name: Self.name, staged: "/run/ostree/staged-deployment", outcome: .succeeded, exitStatus: 0,
+                                  stagedAfter: false, reason: "/usr/bin/ostree exited successfully",
+                                  finishedRealtimeMicroseconds: 1, bootID: "b", reached: reached)
+        let verdict = status(staged: .notStaged, paths: [Self.idleBoot], last: LastOutcome(result: result, reported: true)).verdict
+        #expect(verdict.kind == .idle)
+        #expect(verdict.line == "idle: nothing staged; at the last finalization /boot was mounted by boothold-finalize "
+            + "(systemd had refused the automount)")
+        #expect(verdict.exitStatus == 0)
+    }
+
+    @Test func failureThatHadToMountAPathItselfIsStillNotApplied() {
+        let reached = [ReachedPath(path: "/boot", how: .mountedByFinalize, cause: .notMounted)]
+        let result = ResultRecord(name: Self.name, staged: "/run/ostree/staged-deployment", outcome: .failed, exitStatus: 1,
+                                  reason: "exited with status 1", finishedRealtimeMicroseconds: 1, bootID: "b", reached: reached)
+        let verdict = status(staged: .notStaged, paths: [Self.idleBoot], last: LastOutcome(result: result)).verdict
+        #expect(verdict.kind == .notAppliedLastTime)
+        #expect(verdict.message.contains("failed: exited with status 1"))
+    }
+
+    @Test func theReportUnitIsBootholdsOwn() {
+        // boothold-report@.service is the template boothold ships in the unit directory, not a
+        // generated unit; the text must not call it foreign (it did in the end-to-end guest).
+        let report = UnitStatus(name: "boothold-report@" + Self.name + ".service", loadState: "loaded", activeState: "inactive",
+                                subState: "dead", fragmentPath: "/lib/systemd/system/boothold-report@.service")
+        let foreign = Self.finalize(fragment: "/etc/systemd/system/ostree-finalize-staged.service")
+        let text = StatusReport(profiles: [status(units: [foreign, Self.hold(), report])], time: { _ in "T" }).text
+        #expect(text.contains("  from /lib/systemd/system/boothold-report@.service\n"), "\(text)")
+        #expect(text.contains("  from /etc/systemd/system/ostree-finalize-staged.service (not boothold's)\n"), "\(text)")
+    }
+
     @Test func jsonIsStableAndCarriesTheVerdict() {
         let report = StatusReport(profiles: [status()], time: { _ in "T" })
         #expect(report.exitStatus == 0)

@@ -216,3 +216,112 @@ expect_lost() {
     poweroff=$(note_value poweroff_at)
     fact "finalize stopping at ${stopping:-never} s, power-off requested at ${poweroff:-?} s; finalized.txt: [$(tr '\n' '|' < "$OUT/finalized.txt")]"
 }
+
+# ---- bootholdctl status at the scenario's steps (ctl_status in the guest) ----------------------
+# status_line TAG [BOOT]: the guest's `E2E-STATUS TAG rc=N {json}` line of boot BOOT, without
+# its prefix: "rc=N {json}".
+status_line() {
+    e2e_journal "$OUT/journal" -b "${2:-1}" -o cat _SYSTEMD_UNIT=e2e-driver.service \
+        | sed -n "s/^E2E-STATUS $1 //p" | head -n 1
+}
+
+# expect_status TAG VERDICT [BOOT]: at step TAG `bootholdctl status` gave VERDICT (the JSON's
+# spelling: ready, idle, locked, not-applied-last-time, degraded, at-risk, unknown), exited with
+# the status bootholdctl(8) gives it (0 nothing at risk, 1 otherwise), and the JSON's
+# exit_status says the same. The JSON goes into the facts, the text form into OUT/status-TAG.txt.
+expect_status() {
+    local tag=$1 want=$2 boot=${3:-1} line rc json verdict want_rc=0
+    case $want in degraded|at-risk|unknown) want_rc=1 ;; esac
+    line=$(status_line "$tag" "$boot")
+    e2e_journal "$OUT/journal" -b "$boot" -o cat _SYSTEMD_UNIT=e2e-driver.service \
+        | sed -n "s/^E2E-STATUS-TEXT $tag: \{0,1\}//p" > "$OUT/status-$tag.txt"
+    if [ -z "$line" ]; then
+        fail "bootholdctl status at '$tag' (boot $boot): no E2E-STATUS line"
+        return
+    fi
+    rc=${line%% *} json=${line#* }
+    rc=${rc#rc=}
+    fact "status $tag: rc=$rc $json"
+    verdict=$(printf '%s\n' "$json" | grep -o '"verdict":"[^"]*"' | head -n 1 | cut -d'"' -f4)
+    [ "$verdict" = "$want" ] \
+        || fail "bootholdctl status at '$tag': verdict ${verdict:-<none>}, expected $want ($(head -n 1 "$OUT/status-$tag.txt"))"
+    [ "$rc" = "$want_rc" ] || fail "bootholdctl status at '$tag': exit status $rc, expected $want_rc ($want)"
+    printf '%s\n' "$json" | grep -q "\"exit_status\":$want_rc}\$" \
+        || fail "bootholdctl status at '$tag': the JSON's exit_status is not $want_rc"
+}
+
+# ---- another profile than the test's own (bootc's) ---------------------------------------------
+# profile_record NAME RECORD: a record of profile NAME ("result" or "started"), current or
+# archived by the next boot's report; profile_field NAME RECORD KEY: one of its values.
+profile_record() { cat "$OUT/boothold/$1/$2" 2>/dev/null || cat "$OUT/boothold/$1/reported/$2" 2>/dev/null; }
+profile_field() {
+    profile_record "$1" "$2" | awk -v k="$3" 'index($0, k "=") == 1 { print substr($0, length(k) + 2); exit }'
+}
+# profile_reached NAME RECORD: how the record says /boot was reached (held, …).
+profile_reached() {
+    local n=1 path
+    while path=$(profile_field "$1" "$2" "REQUIRED_$n") && [ -n "$path" ]; do
+        [ "$path" = /boot ] && { profile_field "$1" "$2" "REACHED_$n"; return; }
+        n=$((n + 1))
+    done
+}
+
+# expect_profile_result NAME OUTCOME REACHED: profile NAME's result record says OUTCOME, and
+# both records that /boot was reached as REACHED.
+expect_profile_result() {
+    local outcome record
+    [ -n "$(profile_record "$1" result)" ] || { fail "no result record of $1"; return; }
+    outcome=$(profile_field "$1" result OUTCOME)
+    [ "$outcome" = "$2" ] || fail "$1 result record: expected OUTCOME=$2, got OUTCOME=${outcome:-<none>} ($(profile_field "$1" result REASON))"
+    for record in result started; do
+        [ "$(profile_reached "$1" "$record")" = "$3" ] \
+            || fail "$1 $record record: /boot reached as '$(profile_reached "$1" "$record")', expected '$3'"
+    done
+    fact "$1 records: OUTCOME=$outcome, /boot reached: $(profile_reached "$1" result), STAGED_AFTER=$(profile_field "$1" result STAGED_AFTER | grep . || echo "<none>")"
+}
+
+# expect_started_before_staged NAME: NAME.service became active (systemd's "Started"/"Finished")
+# before the guest noted staged_at, as an updater that starts it synchronously needs.
+expect_started_before_staged() {
+    local started staged
+    started=$(unit_time 1 "$E2E_MSG_STARTED" "$1.service")
+    staged=$(note_value staged_at)
+    if [ -z "$started" ] || ! awk -v a="$started" -v b="$staged" 'BEGIN { exit !(a < b) }'; then
+        fail "$1.service did not become active before the staged file (active at ${started:-never} s, staged at ${staged:-?} s)"
+    else
+        fact "$1.service active at $started s, staged at $staged s"
+    fi
+}
+
+# expect_shutdown_order_of NAME [BOOT]: expect_shutdown_order for profile NAME's units.
+expect_shutdown_order_of() {
+    local name=$1 boot=${2:-1} after fin hold_stopping hold_exited hold_release hold_stopped umount
+    after=$(note_value poweroff_at "$boot")
+    after=${after:-0}
+    fin=$(unit_time_after "$boot" "$E2E_MSG_STOPPED" "$name.service" "$after")
+    hold_stopping=$(unit_time_after "$boot" "$E2E_MSG_STOPPING" "$name-hold.service" "$after")
+    hold_exited=$(unit_time_after "$boot" "$E2E_MSG_SUCCEEDED" "$name-hold.service" "$after")
+    hold_stopped=$(unit_time_after "$boot" "$E2E_MSG_STOPPED" "$name-hold.service" "$after")
+    umount=$(unit_time_after "$boot" "$E2E_MSG_STOPPING" boot.mount "$after")
+    hold_release=$(printf '%s\n' "$hold_stopping" "$hold_exited" | awk 'NF && (m == "" || $1 < m) { m = $1 } END { print m }')
+    if [ -z "$fin" ] || [ -z "$hold_release" ] || [ -z "$hold_stopped" ] || [ -z "$umount" ]; then
+        fail "shutdown order of $name: missing journal entries (finalize stopped=${fin:-?}, hold let go=${hold_release:-?}, hold stopped=${hold_stopped:-?}, boot.mount unmounting=${umount:-?})"
+    elif awk -v a="$fin" -v b="$hold_release" -v c="$hold_stopped" -v d="$umount" 'BEGIN { exit !(a <= b && b <= c && c <= d) }'; then
+        fact "order: $name stopped $fin < hold let go $hold_release < stopped $hold_stopped < boot.mount unmounting $umount"
+    else
+        fail "shutdown order of $name wrong: finalize stopped $fin, hold let go $hold_release, hold stopped $hold_stopped, boot.mount unmounting $umount"
+    fi
+}
+
+# The control of bootc's own unit: its ExecStop= ran at shutdown (after the power-off request)
+# and nothing reached /boot; what the command said is a fact. No boothold record.
+expect_bootc_lost() {
+    local poweroff stopping said
+    poweroff=$(note_value poweroff_at)
+    stopping=$(unit_time_after 1 "$E2E_MSG_STOPPING" bootc-finalize-staged.service "${poweroff:-0}")
+    [ -n "$stopping" ] || fail "bootc-finalize-staged.service was not stopped after the power-off request at ${poweroff:-?} s"
+    grep -q '^finalized ' "$OUT/finalized.txt" && fail "loss not seen: finalized on /boot: $(tr '\n' '|' < "$OUT/finalized.txt")"
+    [ -z "$(profile_record bootc-finalize-staged result)" ] || fail "a boothold result record with boothold=0"
+    said=$(program_log 1 bootc | tail -n 2 | paste -sd'|')
+    fact "bootc-finalize-staged stopping at ${stopping:-never} s (power-off requested at ${poweroff:-?} s); bootc said: [$said]; finalized.txt: [$(tr '\n' '|' < "$OUT/finalized.txt")]"
+}

@@ -16,6 +16,9 @@
 #                with RequiresMountsFor=, a Type=exec hold that keeps /boot busy, a path
 #                unit when trigger=path); with kargs=boothold=0 they are what runs
 #   slow_mount=N /boot takes N s to mount: a mount.vfat helper that sleeps first
+#   bootc=yes    also install a stand-in bootc (common/bootc/: /usr/bin/bootc, bootc's own
+#                bootc-finalize-staged.service, an empty /sysroot); with composefs=… in kargs
+#                the shipped bootc profile applies
 
 # Where scenarios/, machines/ and checks.sh are read from: run.sh points this at a copy taken
 # when the run starts, so that editing the tree during a long run cannot mix two versions.
@@ -46,6 +49,12 @@ scenario_overlay() {
             mkdir -p "$dir/etc/systemd/system/multi-user.target.wants"
             ln -sfn /usr/lib/systemd/system/e2e-finalize.path "$dir/etc/systemd/system/multi-user.target.wants/"
         fi
+    fi
+    if [ "${bootc:-no}" = yes ]; then
+        install -D -m 0755 "$common/bootc/bootc" "$dir/usr/bin/bootc"
+        mkdir -p "$dir/usr/lib/systemd/system" "$dir/sysroot"
+        sed "s/@TIMEOUT_SEC@/$timeout_sec/" "$common/bootc/bootc-finalize-staged.service" \
+            > "$dir/usr/lib/systemd/system/bootc-finalize-staged.service"
     fi
     if [ "${slow_mount:-0}" != 0 ]; then
         mkdir -p "$dir/usr/sbin"

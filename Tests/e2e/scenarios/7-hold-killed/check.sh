@@ -10,3 +10,9 @@ expect_finalized_once_at_shutdown
 expect_shutdown_order
 expect_degraded_warning killed_at
 expect_result succeeded held
+# bootholdctl status: idle, ready, ready again once systemd restarted the killed hold (within
+# milliseconds: the degraded moment between is too short to catch), idle after the reboot.
+expect_status before_staging idle
+expect_status staged ready
+expect_status hold_back ready
+expect_status after_reboot idle 2

@@ -168,3 +168,22 @@ note_states() {
     note "${tag}finalize" "$(systemctl is-active "$PROFILE.service")"
     note "${tag}hold" "$(systemctl is-active "$PROFILE-hold.service")"
 }
+
+# ctl_status TAG: what `bootholdctl status` (the product's, /usr/bin/bootholdctl) says about
+# the profile at this step, for the host: one line `E2E-STATUS TAG rc=N {json}` and the text
+# form as `E2E-STATUS-TEXT TAG: LINE` lines. It reads the mount table and /proc only, so it
+# must not trigger the automount.
+ctl_status() {
+    local tag=$1 json rc=0
+    json=$(bootholdctl status "$PROFILE" --json 2>&1) || rc=$?
+    echo "E2E-STATUS $tag rc=$rc $json"
+    bootholdctl status "$PROFILE" 2>&1 | sed "s|^|E2E-STATUS-TEXT $tag: |"
+    return 0
+}
+
+# later_boot BOOT: on a boot after the scenario's first (boots=2 in scenario.conf), only the
+# status after the reboot: `later_boot "$@" && exit 0` at the top of a guest.sh.
+later_boot() {
+    [ "${1:-1}" -gt 1 ] || return 1
+    ctl_status after_reboot
+}

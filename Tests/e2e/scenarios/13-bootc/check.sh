@@ -1,0 +1,30 @@
+# bootc's composefs backend under boothold: the shipped profile applies (composefs= on the kernel
+# command line, no /run/ostree-booted) and its paired units replace bootc's own; the finalize unit
+# and the hold run from boot (Trigger=path), bootc's synchronous start finds the unit active and
+# the staged file comes after it; /boot held past the idle timeout; finalized once, at shutdown,
+# in the right stop order; the result record says succeeded and has no STAGED_AFTER (bootc
+# keeps its staged file: --staged-kept).
+expect_note units paired
+expect_note finalize_fragment /run/systemd/generator/bootc-finalize-staged.service
+expect_note composefs_karg 1
+expect_note ostree_booted no
+expect_note boot_finalize active
+expect_note boot_hold active
+expect_note boot_boot_fstype autofs
+expect_note upgrade_rc 0
+expect_note staged_file yes
+expect_started_before_staged bootc-finalize-staged
+expect_note staged_boot_fstype vfat
+expect_note waited_boot_fstype vfat
+expect_note waited_finalize active
+expect_note waited_hold active
+expect_finalized_once_at_shutdown
+grep -q 'by=bootc' "$OUT/finalized.txt" || fail "finalized.txt was not written by the stand-in bootc: $(cat "$OUT/finalized.txt")"
+expect_shutdown_order_of bootc-finalize-staged
+expect_profile_result bootc-finalize-staged succeeded held
+[ -z "$(profile_field bootc-finalize-staged result STAGED_AFTER)" ] \
+    || fail "result record has STAGED_AFTER=$(profile_field bootc-finalize-staged result STAGED_AFTER) (the profile's StagedRemoved=no)"
+expect_status before_staging idle
+expect_status staged ready
+expect_status waited ready
+expect_status after_reboot idle 2
