@@ -40,6 +40,8 @@ stream() {  # stream NAME: the stages below, with their output in $streams/NAME.
     local name=$1
     shift
     (
+        # This stream's own list, handed back through a file (read below).
+        # shellcheck disable=SC2030
         failed=()
         "$@"
         printf '%s\n' "${failed[@]}" > "$streams/$name.failed"
@@ -60,6 +62,7 @@ for name in standin ostree; do
     wait "$(cat "$streams/$name.pid")" || true
     cat "$streams/$name.log"
     while IFS= read -r stage_name; do
+        # shellcheck disable=SC2031 # the main shell's list, not the stream's
         [ -n "$stage_name" ] && failed+=("$stage_name")
     done < "$streams/$name.failed"
 done

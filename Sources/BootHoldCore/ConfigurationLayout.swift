@@ -1,4 +1,5 @@
-/// A drop-in file found in one of the drop-in directories.
+/// A `*.conf` entry found in one drop-in directory: boothold's own configuration drop-ins
+/// and the unit drop-ins that attach to the generated units alike.
 public struct DropInFile: Sendable, Equatable {
     /// e.g. `/etc/boothold/boothold.conf.d` (without the root prefix).
     public var directory: String

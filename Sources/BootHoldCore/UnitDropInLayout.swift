@@ -12,20 +12,6 @@ public struct UnitDropIn: Sendable, Equatable {
     }
 }
 
-/// A `*.conf` entry found in one drop-in directory.
-public struct FoundDropIn: Sendable, Equatable {
-    /// The directory, as `UnitDropInLayout.directories(for:)` lists it.
-    public var directory: String
-    public var name: String
-    /// A symlink to /dev/null or an empty file: it hides same-named drop-ins of lower priority.
-    public var masked: Bool
-    public init(directory: String, name: String, masked: Bool) {
-        self.directory = directory
-        self.name = name
-        self.masked = masked
-    }
-}
-
 /// Which drop-ins systemd attaches to a unit, and in which order (src/shared/dropin.c
 /// `unit_file_find_dropin_paths`, src/basic/conf-files.c): a drop-in directory follows the
 /// unit's name in every directory of the unit path, highest priority first, also under the
@@ -80,10 +66,10 @@ public enum UnitDropInLayout {
     }
 
     /// The drop-ins that apply, in the order they apply (paths).
-    public static func effective(_ found: [FoundDropIn], for unit: String) -> [String] {
+    public static func effective(_ found: [DropInFile], for unit: String) -> [String] {
         let order = directories(for: unit)
         func rank(_ directory: String) -> Int { order.firstIndex(of: directory) ?? order.count }
-        var winner: [[UInt8]: FoundDropIn] = [:]
+        var winner: [[UInt8]: DropInFile] = [:]
         for dropIn in found.enumerated().sorted(by: { (rank($0.element.directory), $0.offset) < (rank($1.element.directory), $1.offset) }).map(\.element)
         where dropIn.name.hasSuffix(".conf") && !dropIn.name.contains("/") {
             let key = Array(dropIn.name.utf8)

@@ -1,5 +1,5 @@
 // Every libsystemd call of boothold lives in this file. libsystemd is loaded with dlopen(3)
-// by the first send, not linked: the three tools are one executable, and the hold and the
+// by the first send, not linked: the tools are one executable, and the hold and the
 // generator must not map libsystemd and its dependencies (bench/size.sh).
 #if canImport(Glibc)
 import Glibc

@@ -4,7 +4,7 @@ import CMount
 
 // Every libmount call of boothold lives in this file and in FileSystemMount.swift (the
 // mount boothold-finalize makes when nothing else serves a path). libmount is loaded with
-// dlopen(3) by the first call, not linked: the three tools are one executable, and the hold
+// dlopen(3) by the first call, not linked: the tools are one executable, and the hold
 // must not map libmount and its dependencies (bench/size.sh); boothold-finalize maps it only
 // when it mounts a path itself. CMount provides the constants only; its module map links
 // nothing.

@@ -11,26 +11,9 @@ struct UnitDropInReader {
     static let sizeLimit = 4 << 20
 
     func read(unit: String, diagnostics: inout [Diagnostic]) -> [UnitDropIn] {
-        var found: [FoundDropIn] = []
-        for directory in UnitDropInLayout.directories(for: unit) {
-            let names: [String]
-            do {
-                names = try root.directoryNames(directory)
-            } catch {
-                diagnostics.append(Diagnostic(.warning, "Failed to list \(directory): \(root.describe(error)), ignoring its drop-ins as systemd would."))
-                continue
-            }
-            for name in names.sorted() where name.hasSuffix(".conf") {
-                // The path is shown in unit headers: a control character in it is not a name
-                // systemd users write, and it would have to be escaped there anyway.
-                guard !name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
-                    diagnostics.append(Diagnostic(.warning, "A drop-in in \(directory) has control characters in its name, ignoring."))
-                    continue
-                }
-                guard let masked = maskState(of: "\(directory)/\(name)") else { continue }
-                found.append(FoundDropIn(directory: directory, name: name, masked: masked))
-            }
-        }
+        let found = DropInScan(root: root).entries(
+            of: UnitDropInLayout.directories(for: unit), unreadable: "ignoring its drop-ins as systemd would.",
+            diagnostics: &diagnostics)
         var dropIns: [UnitDropIn] = []
         for path in UnitDropInLayout.effective(found, for: unit) {
             do {
@@ -40,22 +23,5 @@ struct UnitDropInReader {
             }
         }
         return dropIns
-    }
-
-    /// A symlink to /dev/null or an empty file masks a drop-in; nil when the name is not a
-    /// file at all (a directory called `x.conf`).
-    private func maskState(of path: String) -> Bool? {
-        guard let status = try? root.status(path) else { return nil }
-        switch status.kind {
-        case .symbolicLink:
-            if (try? root.linkTarget(path)) == "/dev/null" { return true }
-            // Another symlink is followed, as systemd does; a dangling one is not a drop-in.
-            guard let target = try? root.status(path, symlinks: .followed) else { return nil }
-            if target.kind == .regular { return target.size == 0 }
-            return target.kind == .characterDevice ? true : nil
-        case .regular: return status.size == 0
-        case .characterDevice: return true
-        case .directory, .other: return nil
-        }
     }
 }

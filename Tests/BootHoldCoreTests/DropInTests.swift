@@ -22,15 +22,15 @@ import Testing
 @Test func sameNameHigherDirectoryWinsAndMasksHide() {
     let unit = "ostree-finalize-staged.service"
     let found = [
-        FoundDropIn(directory: "/usr/lib/systemd/system/ostree-finalize-staged.service.d", name: "10-a.conf", masked: false),
-        FoundDropIn(directory: "/etc/systemd/system/ostree-.service.d", name: "10-a.conf", masked: false),
-        FoundDropIn(directory: "/usr/lib/systemd/system/ostree-finalize-staged.service.d", name: "20-b.conf", masked: false),
-        FoundDropIn(directory: "/etc/systemd/system/ostree-finalize-staged.service.d", name: "20-b.conf", masked: true),
-        FoundDropIn(directory: "/usr/lib/systemd/system/service.d", name: "05-all.conf", masked: false),
+        DropInFile(directory: "/usr/lib/systemd/system/ostree-finalize-staged.service.d", name: "10-a.conf", masked: false),
+        DropInFile(directory: "/etc/systemd/system/ostree-.service.d", name: "10-a.conf", masked: false),
+        DropInFile(directory: "/usr/lib/systemd/system/ostree-finalize-staged.service.d", name: "20-b.conf", masked: false),
+        DropInFile(directory: "/etc/systemd/system/ostree-finalize-staged.service.d", name: "20-b.conf", masked: true),
+        DropInFile(directory: "/usr/lib/systemd/system/service.d", name: "05-all.conf", masked: false),
         // A more specific name in the same directory beats the dash prefix.
-        FoundDropIn(directory: "/run/systemd/system/ostree-.service.d", name: "30-c.conf", masked: false),
-        FoundDropIn(directory: "/run/systemd/system/ostree-finalize-staged.service.d", name: "30-c.conf", masked: false),
-        FoundDropIn(directory: "/usr/lib/systemd/system/ostree-finalize-staged.service.d", name: "README", masked: false),
+        DropInFile(directory: "/run/systemd/system/ostree-.service.d", name: "30-c.conf", masked: false),
+        DropInFile(directory: "/run/systemd/system/ostree-finalize-staged.service.d", name: "30-c.conf", masked: false),
+        DropInFile(directory: "/usr/lib/systemd/system/ostree-finalize-staged.service.d", name: "README", masked: false),
     ]
     #expect(UnitDropInLayout.effective(found, for: unit) == [
         "/usr/lib/systemd/system/service.d/05-all.conf",

@@ -75,7 +75,12 @@ if ! (cd "$E2E_REPO" && ./meson-install.sh --destdir "$E2E_PRODUCT" --prefix /us
 fi
 e2e_payload_merge_usr "$E2E_PRODUCT"
 
-passed=0 failed=0 infra=0
+# A scenario whose scenario.conf names a known_gap= is a fault boothold does not handle yet:
+# it runs like any other, and a failure is reported as GAP with that text instead of failing
+# the run (a pass is a PASS). The gap stays visible in every run's summary.
+# shellcheck source=/dev/null
+known_gap() { (known_gap=""; . "$E2E_SCENARIOS/$1/scenario.conf"; printf '%s' "$known_gap"); }
+passed=0 failed=0 infra=0 gaps=0
 for i in $(seq 1 "$repeat"); do
     for name in "${scenarios[@]}"; do
         out=$runs/$name-$i
@@ -86,6 +91,11 @@ for i in $(seq 1 "$repeat"); do
             2) verdict=INFRA; failed=$((failed + 1)); infra=$((infra + 1)) ;;
             *) verdict=FAIL; failed=$((failed + 1)) ;;
         esac
+        gap=$(known_gap "$name")
+        if [ "$verdict" = FAIL ] && [ -n "$gap" ]; then
+            verdict=GAP; failed=$((failed - 1)); gaps=$((gaps + 1))
+            echo "known gap: $gap; $(cat "$out/result" 2>/dev/null)" > "$out/result"
+        fi
         echo "$verdict" > "$out/verdict"
         printf '%-5s %-22s %s\n' "$verdict" "$name" "$(cat "$out/result" 2>/dev/null || echo "no result (see $out)")"
         [ "$keep" = yes ] || rm -f "$out"/*.img "$out"/*.qcow2 "$out"/*.fd
@@ -103,7 +113,7 @@ if [ "$repeat" -gt 1 ]; then
             END { printf "  %-22s %d/%d passed; multi-user %s-%s s, shutdown %s-%s s, qemu %s-%s s\n", name, ok, n, b0, b1, s0, s1, q0, q1 }'
     done
 fi
-echo "$passed passed, $failed failed$([ "$infra" -gt 0 ] && echo " ($infra infrastructure)") in $((SECONDS - started)) s; logs: $runs"
+echo "$passed passed, $failed failed$([ "$infra" -gt 0 ] && echo " ($infra infrastructure)")$([ "$gaps" -gt 0 ] && echo ", $gaps known gap(s)") in $((SECONDS - started)) s; logs: $runs"
 [ "$failed" -eq 0 ] && exit 0
 [ "$failed" -eq "$infra" ] && exit 2
 exit 1
