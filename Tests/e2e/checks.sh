@@ -1,7 +1,9 @@
 # Host-side assertions over one scenario run, after the guest powered off. Sourced by
 # run-scenario.sh with OUT (the run directory, holding finalized.txt, journal/, boot-N/) set.
 # Every failed expectation appends one line to OUT/failures; the scenario passes when the file
-# stays empty. Facts worth printing on the result line go to OUT/facts.
+# stays empty. Facts worth printing on the result line go to OUT/facts. The profile whose units
+# and records the checks read is CHECK_PROFILE (default e2e-finalize, the test profile; a
+# check.sh sets it for another one, e.g. bootc's).
 
 fail() { echo "$*" >> "$OUT/failures"; }
 fact() { echo "$*" >> "$OUT/facts"; }
@@ -67,10 +69,11 @@ expect_shutdown_order() {
     local boot=${1:-1} fin hold_stopping hold_exited hold_release hold_stopped umount how after
     after=$(note_value poweroff_at "$boot")
     after=${after:-0}
-    fin=$(unit_time_after "$boot" "$E2E_MSG_STOPPED" e2e-finalize.service "$after")
-    hold_stopping=$(unit_time_after "$boot" "$E2E_MSG_STOPPING" e2e-finalize-hold.service "$after")
-    hold_exited=$(unit_time_after "$boot" "$E2E_MSG_SUCCEEDED" e2e-finalize-hold.service "$after")
-    hold_stopped=$(unit_time_after "$boot" "$E2E_MSG_STOPPED" e2e-finalize-hold.service "$after")
+    local name=${CHECK_PROFILE:-e2e-finalize}
+    fin=$(unit_time_after "$boot" "$E2E_MSG_STOPPED" "$name.service" "$after")
+    hold_stopping=$(unit_time_after "$boot" "$E2E_MSG_STOPPING" "$name-hold.service" "$after")
+    hold_exited=$(unit_time_after "$boot" "$E2E_MSG_SUCCEEDED" "$name-hold.service" "$after")
+    hold_stopped=$(unit_time_after "$boot" "$E2E_MSG_STOPPED" "$name-hold.service" "$after")
     umount=$(unit_time_after "$boot" "$E2E_MSG_STOPPING" boot.mount "$after")
     hold_release=$(printf '%s\n' "$hold_stopping" "$hold_exited" | awk 'NF && (m == "" || $1 < m) { m = $1 } END { print m }')
     how=stopped; [ "$hold_release" = "$hold_stopping" ] || how="exited by itself"
@@ -136,13 +139,13 @@ expect_degraded_warning() { expect_degraded_log "$1" warning; }
 # The result record of boot BOOT's shutdown (the record itself, or its copy archived by the next
 # boot's report).
 result_record() {
-    local dir=$OUT/boothold/e2e-finalize
+    local dir=$OUT/boothold/${CHECK_PROFILE:-e2e-finalize}
     cat "$dir/result" 2>/dev/null || cat "$dir/reported/result" 2>/dev/null
 }
 
 # record_field RECORD KEY: a record's value (RECORD is "result" or "started").
 record_field() {
-    local dir=$OUT/boothold/e2e-finalize
+    local dir=$OUT/boothold/${CHECK_PROFILE:-e2e-finalize}
     { cat "$dir/$1" 2>/dev/null || cat "$dir/reported/$1" 2>/dev/null; } \
         | awk -v k="$2" 'index($0, k "=") == 1 { print substr($0, length(k) + 2); exit }'
 }
@@ -250,36 +253,7 @@ expect_status() {
         || fail "bootholdctl status at '$tag': the JSON's exit_status is not $want_rc"
 }
 
-# ---- another profile than the test's own (bootc's) ---------------------------------------------
-# profile_record NAME RECORD: a record of profile NAME ("result" or "started"), current or
-# archived by the next boot's report; profile_field NAME RECORD KEY: one of its values.
-profile_record() { cat "$OUT/boothold/$1/$2" 2>/dev/null || cat "$OUT/boothold/$1/reported/$2" 2>/dev/null; }
-profile_field() {
-    profile_record "$1" "$2" | awk -v k="$3" 'index($0, k "=") == 1 { print substr($0, length(k) + 2); exit }'
-}
-# profile_reached NAME RECORD: how the record says /boot was reached (held, …).
-profile_reached() {
-    local n=1 path
-    while path=$(profile_field "$1" "$2" "REQUIRED_$n") && [ -n "$path" ]; do
-        [ "$path" = /boot ] && { profile_field "$1" "$2" "REACHED_$n"; return; }
-        n=$((n + 1))
-    done
-}
-
-# expect_profile_result NAME OUTCOME REACHED: profile NAME's result record says OUTCOME, and
-# both records that /boot was reached as REACHED.
-expect_profile_result() {
-    local outcome record
-    [ -n "$(profile_record "$1" result)" ] || { fail "no result record of $1"; return; }
-    outcome=$(profile_field "$1" result OUTCOME)
-    [ "$outcome" = "$2" ] || fail "$1 result record: expected OUTCOME=$2, got OUTCOME=${outcome:-<none>} ($(profile_field "$1" result REASON))"
-    for record in result started; do
-        [ "$(profile_reached "$1" "$record")" = "$3" ] \
-            || fail "$1 $record record: /boot reached as '$(profile_reached "$1" "$record")', expected '$3'"
-    done
-    fact "$1 records: OUTCOME=$outcome, /boot reached: $(profile_reached "$1" result), STAGED_AFTER=$(profile_field "$1" result STAGED_AFTER | grep . || echo "<none>")"
-}
-
+# ---- another updater than the test profile (bootc's) -------------------------------------------
 # expect_started_before_staged NAME: NAME.service became active (systemd's "Started"/"Finished")
 # before the guest noted staged_at, as an updater that starts it synchronously needs.
 expect_started_before_staged() {
@@ -293,26 +267,6 @@ expect_started_before_staged() {
     fi
 }
 
-# expect_shutdown_order_of NAME [BOOT]: expect_shutdown_order for profile NAME's units.
-expect_shutdown_order_of() {
-    local name=$1 boot=${2:-1} after fin hold_stopping hold_exited hold_release hold_stopped umount
-    after=$(note_value poweroff_at "$boot")
-    after=${after:-0}
-    fin=$(unit_time_after "$boot" "$E2E_MSG_STOPPED" "$name.service" "$after")
-    hold_stopping=$(unit_time_after "$boot" "$E2E_MSG_STOPPING" "$name-hold.service" "$after")
-    hold_exited=$(unit_time_after "$boot" "$E2E_MSG_SUCCEEDED" "$name-hold.service" "$after")
-    hold_stopped=$(unit_time_after "$boot" "$E2E_MSG_STOPPED" "$name-hold.service" "$after")
-    umount=$(unit_time_after "$boot" "$E2E_MSG_STOPPING" boot.mount "$after")
-    hold_release=$(printf '%s\n' "$hold_stopping" "$hold_exited" | awk 'NF && (m == "" || $1 < m) { m = $1 } END { print m }')
-    if [ -z "$fin" ] || [ -z "$hold_release" ] || [ -z "$hold_stopped" ] || [ -z "$umount" ]; then
-        fail "shutdown order of $name: missing journal entries (finalize stopped=${fin:-?}, hold let go=${hold_release:-?}, hold stopped=${hold_stopped:-?}, boot.mount unmounting=${umount:-?})"
-    elif awk -v a="$fin" -v b="$hold_release" -v c="$hold_stopped" -v d="$umount" 'BEGIN { exit !(a <= b && b <= c && c <= d) }'; then
-        fact "order: $name stopped $fin < hold let go $hold_release < stopped $hold_stopped < boot.mount unmounting $umount"
-    else
-        fail "shutdown order of $name wrong: finalize stopped $fin, hold let go $hold_release, hold stopped $hold_stopped, boot.mount unmounting $umount"
-    fi
-}
-
 # The control of bootc's own unit: its ExecStop= ran at shutdown (after the power-off request)
 # and nothing reached /boot; what the command said is a fact. No boothold record.
 expect_bootc_lost() {
@@ -321,7 +275,7 @@ expect_bootc_lost() {
     stopping=$(unit_time_after 1 "$E2E_MSG_STOPPING" bootc-finalize-staged.service "${poweroff:-0}")
     [ -n "$stopping" ] || fail "bootc-finalize-staged.service was not stopped after the power-off request at ${poweroff:-?} s"
     grep -q '^finalized ' "$OUT/finalized.txt" && fail "loss not seen: finalized on /boot: $(tr '\n' '|' < "$OUT/finalized.txt")"
-    [ -z "$(profile_record bootc-finalize-staged result)" ] || fail "a boothold result record with boothold=0"
+    [ -z "$(result_record)" ] || fail "a boothold result record with boothold=0"
     said=$(program_log 1 bootc | tail -n 2 | paste -sd'|')
     fact "bootc-finalize-staged stopping at ${stopping:-never} s (power-off requested at ${poweroff:-?} s); bootc said: [$said]; finalized.txt: [$(tr '\n' '|' < "$OUT/finalized.txt")]"
 }

@@ -4,6 +4,7 @@
 # the staged file comes after it; /boot held past the idle timeout; finalized once, at shutdown,
 # in the right stop order; the result record says succeeded and has no STAGED_AFTER (bootc
 # keeps its staged file: --staged-kept).
+CHECK_PROFILE=bootc-finalize-staged
 expect_note units paired
 expect_note finalize_fragment /run/systemd/generator/bootc-finalize-staged.service
 expect_note composefs_karg 1
@@ -20,10 +21,10 @@ expect_note waited_finalize active
 expect_note waited_hold active
 expect_finalized_once_at_shutdown
 grep -q 'by=bootc' "$OUT/finalized.txt" || fail "finalized.txt was not written by the stand-in bootc: $(cat "$OUT/finalized.txt")"
-expect_shutdown_order_of bootc-finalize-staged
-expect_profile_result bootc-finalize-staged succeeded held
-[ -z "$(profile_field bootc-finalize-staged result STAGED_AFTER)" ] \
-    || fail "result record has STAGED_AFTER=$(profile_field bootc-finalize-staged result STAGED_AFTER) (the profile's StagedRemoved=no)"
+expect_shutdown_order
+expect_result succeeded held
+[ -z "$(record_field result STAGED_AFTER)" ] \
+    || fail "result record has STAGED_AFTER=$(record_field result STAGED_AFTER) (the profile's StagedRemoved=no)"
 expect_status before_staging idle
 expect_status staged ready
 expect_status waited ready

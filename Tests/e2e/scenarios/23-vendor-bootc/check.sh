@@ -1,6 +1,7 @@
 # The loss with bootc's own unit: no units generated, bootc's unit started by `bootc upgrade`
 # before the staged file; it is not tied to /boot, so it stays active while /boot expires; its
 # ExecStop= runs at shutdown and cannot write /boot. bootholdctl says at risk while staged.
+CHECK_PROFILE=bootc-finalize-staged
 expect_note units none
 case $(note_value finalize_fragment) in
     /usr/lib/systemd/system/bootc-finalize-staged.service|/lib/systemd/system/bootc-finalize-staged.service) ;;
