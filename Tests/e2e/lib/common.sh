@@ -34,3 +34,20 @@ e2e_mirror() {
 e2e_recipe_key() {
     (cd "$E2E_LIB" && { echo "$E2E_SUITE"; cat base-rootfs.sh guest-base/*; } | sha256sum | cut -c1-12)
 }
+
+# e2e_status_problems TAG VERDICT LINE: what is wrong with a guest's `bootholdctl status --json`
+# at step TAG, LINE being "rc=N {json}" (the rest of its E2E-STATUS line), when VERDICT (the
+# JSON's spelling: ready, idle, locked, not-applied-last-time, degraded, at-risk, unknown) was
+# expected: the verdict, the exit status bootholdctl(8) gives it (0 nothing at risk, 1
+# otherwise) and the JSON's exit_status. Prints one line per problem, nothing when all is right.
+e2e_status_problems() {
+    local tag=$1 want=$2 line=$3 rc json verdict want_rc=0
+    case $want in degraded|at-risk|unknown) want_rc=1 ;; esac
+    rc=${line%% *} json=${line#* }
+    rc=${rc#rc=}
+    verdict=$(printf '%s\n' "$json" | grep -o '"verdict":"[^"]*"' | head -n 1 | cut -d'"' -f4)
+    [ "$verdict" = "$want" ] || echo "bootholdctl status at '$tag': verdict ${verdict:-<none>}, expected $want"
+    [ "$rc" = "$want_rc" ] || echo "bootholdctl status at '$tag': exit status $rc, expected $want_rc ($want)"
+    printf '%s\n' "$json" | grep -q "\"exit_status\":$want_rc}\$" \
+        || echo "bootholdctl status at '$tag': the JSON's exit_status is not $want_rc"
+}
