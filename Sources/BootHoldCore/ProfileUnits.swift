@@ -65,20 +65,15 @@ struct ProfileUnits {
     /// `var.mount`, so a boot would lose the stateroot's /var. paths.target is where path units
     /// belong (systemd.special(7)); basic.target pulls it in on every normal boot.
     ///
-    /// Paired with a path unit, also `basic.target.wants/NAME.service`: the finalize unit is
-    /// started at every boot, so its `ExecStop=` runs at every shutdown. Started only by the
-    /// path unit, it is not armed when a reboot comes right after the staged file appears: the
-    /// path unit's start job (and the hold's behind it) is still queued or running when the
-    /// shutdown transaction cancels it, and nothing is finalized (seen with an expiring
-    /// automount; ostree 2025.2 dropped its path unit for the same race, OCPBUGS-51150).
-    /// Started at boot, the hold pins nothing until something is staged; boothold-finalize
-    /// does nothing when nothing is staged.
+    /// The finalize unit itself is not started at boot, although that would close the race of
+    /// a reboot right after the staged file appears (the path unit's start job cancelled by
+    /// the shutdown): it keeps ostree's `Before=basic.target`, and ostree-boot 2022.7's
+    /// `ostree-boot-complete.service` runs after basic.target and `Before=` it, so in the boot
+    /// transaction the three make an ordering cycle, which systemd breaks by deleting one of
+    /// the jobs (seen on the ostree guest: this unit's).
     var links: [GeneratedLink] {
         guard writesPathUnit else { return [] }
-        var links: [GeneratedLink] = []
-        if isPaired { links.append(GeneratedLink(relativePath: "basic.target.wants/" + finalizeName, target: "../" + finalizeName)) }
-        links.append(GeneratedLink(relativePath: "paths.target.wants/" + pathName, target: "../" + pathName))
-        return links
+        return [GeneratedLink(relativePath: "paths.target.wants/" + pathName, target: "../" + pathName)]
     }
 
     func finalizeUnit() -> UnitFile {

@@ -16,7 +16,7 @@ private let shipped = UnitFileState(definition: .present(path: "/lib/systemd/sys
     let output = planned(.value(shipped))
     #expect(output.fileNames.contains("ostree-finalize-staged.path"))
     #expect(output.links.contains(GeneratedLink(relativePath: "paths.target.wants/ostree-finalize-staged.path", target: "../ostree-finalize-staged.path")))
-    #expect(output.links.contains(GeneratedLink(relativePath: "basic.target.wants/ostree-finalize-staged.service", target: "../ostree-finalize-staged.service")))
+    #expect(!output.links.contains { $0.relativePath.hasPrefix("basic.target.wants/") })
     let reason = "a path unit: the updater ships /lib/systemd/system/ostree-finalize-staged.path, so it does not start ostree-finalize-staged.service itself (as ostree up to 2025.1)"
     #expect(output.decisions.first?.triggerReason == reason)
     for file in output.files { #expect(file.contents.contains("\n# Trigger=auto: \(reason)\n"), "\(file.relativePath)") }

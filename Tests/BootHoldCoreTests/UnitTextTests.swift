@@ -113,10 +113,8 @@ let pairedOstreePath = pairedHeader + """
             """)
         .replacingOccurrences(of: "RequiresMountsFor=\"/sysroot\" \"/boot\"\n", with: "After=sysroot.mount boot.mount\n")
     #expect(finalize == expected)
-    // Paired with a path unit: the finalize unit is also started at every boot, so that its
-    // ExecStop= runs at every shutdown, however soon after staging it comes.
+    // The path unit starts the finalize unit; nothing starts it at boot.
     #expect(output.links == [
-        GeneratedLink(relativePath: "basic.target.wants/ostree-finalize-staged.service", target: "../ostree-finalize-staged.service"),
         GeneratedLink(relativePath: "paths.target.wants/ostree-finalize-staged.path", target: "../ostree-finalize-staged.path"),
         GeneratedLink(relativePath: "multi-user.target.wants/boothold-report@ostree-finalize-staged.service", target: "/usr/lib/systemd/system/boothold-report@.service"),
     ])

@@ -1,8 +1,8 @@
-# Fault 5: the finalize unit was active from boot (nothing staged yet, /boot not mounted), and
-# the deployment staged a moment before the power-off was finalized at shutdown.
+# Fault 5: the deployment staged a moment before the power-off is finalized at shutdown (a
+# known gap: the path unit's start job can be cancelled, and a lookup of /boot can wait on an
+# automount request systemd never answers).
 expect_note units paired
 expect_note path_unit active
-expect_note boot_finalize active
 expect_note boot_boot_fstype autofs
 staged=$(note_value staged_at) requested=$(note_value poweroff_requested_at)
 [ -n "$staged" ] || fail "the staged file was not written before the power-off"
