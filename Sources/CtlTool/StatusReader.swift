@@ -103,10 +103,13 @@ struct StatusReader {
         }
     }
 
-    /// `--lock-finalization`: ostree ≤ 2023.x writes `FILE-locked` beside the staged file;
-    /// later versions also keep a `locked` key inside it, which this does not parse.
+    /// `--lock-finalization`: the `locked` key of the staged GVariant (ostree ≥ 2023.8, the
+    /// source of truth), or the legacy `FILE-locked` beside it (ostree ≤ 2023.x, and kept in
+    /// sync by later versions).
     private func ostreeLocked(_ staged: String) -> Bool {
-        (try? root.exists(staged + "-locked")) == true
+        if let bytes = try? root.readFileIfPresent(staged, limit: 1 << 20),
+           GVariantDictionary.boolean("locked", in: bytes) == true { return true }
+        return (try? root.exists(staged + "-locked")) == true
     }
 
     private func unitStatus(_ name: String, bus: SystemdBus, until deadline: Deadline) throws -> UnitStatus {
