@@ -49,6 +49,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/bootloader.sh"
 cache=$E2E_CACHE
 runs=$cache/ostree-runs
+# One directory per invocation: runs of other trees may share the cache (and the scenario names).
+invocation=$(date -u +%Y%m%dT%H%M%S)-$$
 
 repeat=1
 selected=()
@@ -259,7 +261,7 @@ cut_line='ostree\[[0-9]+\]: Finalizing staged deployment'
 
 passed=0 failed=0 infra_count=0
 run_scenario() {   # run_scenario NAME RUN-INDEX
-    local name=$1 index=$2 run=$runs/$1-$2 t0=$SECONDS
+    local name=$1 index=$2 run=$runs/$invocation/$1-$2 t0=$SECONDS
     local phases n=0 rc verdict="" problems=() boots=() downs=() extra="" notes=()
     rm -rf "$run"; mkdir -p "$run/payload"; : > "$run/facts"
     cp --sparse=always "$image/root.img" "$image/boot.img" "$run/"

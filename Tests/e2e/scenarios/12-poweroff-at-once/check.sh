@@ -9,3 +9,6 @@ staged=$(note_value staged_at) requested=$(note_value poweroff_requested_at)
 fact "staged at ${staged:-?} s, power-off requested at ${requested:-?} s"
 expect_finalized_once_at_shutdown
 expect_result succeeded "held|automount|mounted-by-boothold-finalize"
+# Which way the race went: the hold's and boothold-finalize's lines after the staged file.
+fact "hold: $(program_log 1 boothold-hold | awk -v t="${staged:-0}" '$1 + 0 > t + 0' | head -n 3 | paste -sd'|' -)"
+fact "finalize: $(program_log 1 boothold-finalize | awk -v t="${staged:-0}" '$1 + 0 > t + 0' | head -n 3 | paste -sd'|' -)"
