@@ -273,3 +273,11 @@ expect_bootc_lost() {
     said=$(program_log 1 bootc | tail -n 2 | paste -sd'|')
     fact "bootc-finalize-staged stopping at ${stopping:-never} s (power-off requested at ${poweroff:-?} s); bootc said: [$said]; finalized.txt: [$(tr '\n' '|' < "$OUT/finalized.txt")]"
 }
+
+# No automount request for /boot was triggered by a process named COMM (systemd logs the
+# trigger's comm: "Got automount request for /boot, triggered by 378 (bootholdctl)").
+expect_no_automount_request_by() {
+    local line
+    line=$(e2e_journal "$OUT/journal" -b "${2:-1}" -o cat -u boot.automount | grep -F "($1)" | head -n 1)
+    [ -z "$line" ] || fail "$1 triggered the automount: $line"
+}

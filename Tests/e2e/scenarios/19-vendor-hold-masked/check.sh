@@ -6,5 +6,7 @@ expect_lost
 expect_status before_staging idle
 expect_status staged at-risk
 expect_status expired at-risk
-expect_note after_status_boot_fstype autofs
+# bootholdctl never triggers the automount. (Not "/boot is autofs after it": here the stand-in's
+# ExecStop= is stuck on the expiring /boot, so the expiry does not complete.)
+expect_no_automount_request_by bootholdctl
 expect_status after_reboot idle 2

@@ -14,4 +14,5 @@ expect_status before_staging idle
 expect_status staged degraded
 expect_status expired degraded
 expect_note after_status_boot_fstype autofs
+expect_no_automount_request_by bootholdctl
 expect_status after_reboot idle 2
