@@ -8,6 +8,7 @@ struct ProfileUnits {
     var finalizeName: String { profile.name + ".service" }
     var holdName: String { profile.name + "-hold.service" }
     var pathName: String { profile.name + ".path" }
+    var startTimerName: String { profile.name + "-start.timer" }
 
     /// The comment lines every file of the profile starts with: one per path, then the decision,
     /// then what the drop-ins attached to the units do.
@@ -54,6 +55,7 @@ struct ProfileUnits {
         var files = [GeneratedFile(relativePath: finalizeName, contents: finalizeUnit().render())]
         if isPaired { files.append(GeneratedFile(relativePath: holdName, contents: holdUnit().render())) }
         if writesPathUnit { files.append(GeneratedFile(relativePath: pathName, contents: pathUnit().render())) }
+        if startsAtBoot { files.append(GeneratedFile(relativePath: startTimerName, contents: startTimerUnit().render())) }
         return files
     }
 
@@ -65,15 +67,27 @@ struct ProfileUnits {
     /// `var.mount`, so a boot would lose the stateroot's /var. paths.target is where path units
     /// belong (systemd.special(7)); basic.target pulls it in on every normal boot.
     ///
-    /// The finalize unit itself is not started at boot, although that would close the race of
-    /// a reboot right after the staged file appears (the path unit's start job cancelled by
-    /// the shutdown): it keeps ostree's `Before=basic.target`, and ostree-boot 2022.7's
-    /// `ostree-boot-complete.service` runs after basic.target and `Before=` it, so in the boot
-    /// transaction the three make an ordering cycle, which systemd breaks by deleting one of
-    /// the jobs (seen on the ostree guest: this unit's).
+    /// Paired with a path unit, the finalize unit is also started once at every boot, by
+    /// `NAME-start.timer` (`timers.target.wants/`), so that it is already active when the
+    /// staged file appears: a reboot a moment later would otherwise cancel the path unit's start
+    /// job (which waits for the hold, and the hold for the mount of /boot), and no `ExecStop=`
+    /// would run at all. Not from `basic.target.wants/`: the unit keeps ostree's
+    /// `Before=basic.target`, and ostree-boot 2022.7's `ostree-boot-complete.service` runs
+    /// after basic.target and `Before=` it, so in the boot transaction the three make an
+    /// ordering cycle, which systemd breaks by deleting one of the jobs (seen on the ostree
+    /// guest: this unit's). The timer is ordered after basic.target and starts the unit in a
+    /// transaction of its own, where basic.target has no job left to order against.
+    var startsAtBoot: Bool { isPaired && writesPathUnit }
+
     var links: [GeneratedLink] {
-        guard writesPathUnit else { return [] }
-        return [GeneratedLink(relativePath: "paths.target.wants/" + pathName, target: "../" + pathName)]
+        var links: [GeneratedLink] = []
+        if writesPathUnit {
+            links.append(GeneratedLink(relativePath: "paths.target.wants/" + pathName, target: "../" + pathName))
+        }
+        if startsAtBoot {
+            links.append(GeneratedLink(relativePath: "timers.target.wants/" + startTimerName, target: "../" + startTimerName))
+        }
+        return links
     }
 
     func finalizeUnit() -> UnitFile {
@@ -175,6 +189,26 @@ struct ProfileUnits {
             }
         }
         return .setting("After", .unitNames(mountUnits))
+    }
+
+    /// Starts the finalize unit once per boot, after basic.target (see `startsAtBoot`).
+    /// `OnStartupSec=0` is in the past when the timer starts, so it elapses at once, and
+    /// unlike `OnActiveSec=` it does not elapse again at a daemon-reload.
+    func startTimerUnit() -> UnitFile {
+        var unit = commonUnitLines(description: "Start at boot: " + profile.description)
+        unit += [
+            .setting("DefaultDependencies", .boolean(false)),
+            .comment("After basic.target: the start of \(finalizeName) is then a transaction of its own,"),
+            .comment("with no job of basic.target's to order against (see boothold-generator(8))."),
+            .setting("After", .unitNames(["basic.target"])),
+            .setting("Conflicts", .unitNames(["shutdown.target"])),
+            .setting("Before", .unitNames(["shutdown.target"])),
+        ]
+        let timer: [UnitLine] = [
+            .setting("OnStartupSec", .word("0")),
+            .setting("Unit", .unitNames([finalizeName])),
+        ]
+        return UnitFile(header: header, sections: [UnitSection("Unit", unit), UnitSection("Timer", timer)])
     }
 
     func pathUnit() -> UnitFile {

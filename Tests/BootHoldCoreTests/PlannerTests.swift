@@ -88,8 +88,10 @@ func guardClauses(_ c: GuardCase) {
     let output = machine.plan()
     #expect(output.decisions.map(\.name) == ["broken", "ostree-finalize-staged", "vendor-ab"])
     #expect(output.decisions.map(\.decision) == [.skipped(reason: output.decisions[0].reason), .paired, .plain])
-    #expect(output.fileNames == ["ostree-finalize-staged.service", "ostree-finalize-staged-hold.service", "ostree-finalize-staged.path", "vendor-ab.service"])
-    #expect(output.links.map(\.relativePath) == ["paths.target.wants/ostree-finalize-staged.path"])
+    #expect(output.fileNames == ["ostree-finalize-staged.service", "ostree-finalize-staged-hold.service", "ostree-finalize-staged.path",
+                                 "ostree-finalize-staged-start.timer", "vendor-ab.service"])
+    #expect(output.links.map(\.relativePath) == ["paths.target.wants/ostree-finalize-staged.path",
+                                                 "timers.target.wants/ostree-finalize-staged-start.timer"])
     let vendor = try #require(output.file("vendor-ab.service"))
     #expect(vendor.contains(#""--lock" "/run/vendor/lock""#))
     #expect(vendor.contains("SourcePath=/etc/boothold/boothold.conf.d/50-vendor.conf\n"))
@@ -142,21 +144,32 @@ func guardClauses(_ c: GuardCase) {
     for file in output.files {
         #expect(text.contains("==> \(file.relativePath) <==\n" + file.contents))
     }
-    #expect(text.hasSuffix("==> paths.target.wants/ostree-finalize-staged.path -> ../ostree-finalize-staged.path\n"))
+    #expect(text.contains("==> paths.target.wants/ostree-finalize-staged.path -> ../ostree-finalize-staged.path\n"))
+    #expect(text.hasSuffix("==> timers.target.wants/ostree-finalize-staged-start.timer -> ../ostree-finalize-staged-start.timer\n"))
     let idle = Machine().with { $0.inInitrd = true }.plan().explanation()
     #expect(idle.contains("In the initrd"))
 }
 
-/// The finalize unit is never started at boot (its Before=basic.target and ostree's
-/// ostree-boot-complete.service would make an ordering cycle there): the path unit or the
-/// updater starts it. Paired or not, path-triggered or not.
-@Test(arguments: [("yes", "path", false), ("yes", "none", false), ("no", "path", false), ("no", "none", false)])
-func neverStartedAtBoot(_ hold: String, _ trigger: String, _ linked: Bool) {
+/// The finalize unit is never in the boot transaction (its Before=basic.target and ostree's
+/// ostree-boot-complete.service would make an ordering cycle there). Paired and
+/// path-triggered, NAME-start.timer starts it after basic.target, in a transaction of its
+/// own; otherwise the path unit or the updater starts it.
+@Test(arguments: [("yes", "path", true), ("yes", "none", false), ("no", "path", false), ("no", "none", false)])
+func neverInTheBootTransaction(_ hold: String, _ trigger: String, _ timer: Bool) throws {
     let output = Machine().with {
         $0.configuration = [conf("/etc/boothold/boothold.conf", minimal + "Hold=\(hold)\nTrigger=\(trigger)\n")]
     }.plan()
     let boot = GeneratedLink(relativePath: "basic.target.wants/demo.service", target: "../demo.service")
-    #expect(output.links.contains(boot) == linked, "\(output.links)")
+    #expect(!output.links.contains(boot), "\(output.links)")
+    let timerLink = GeneratedLink(relativePath: "timers.target.wants/demo-start.timer", target: "../demo-start.timer")
+    #expect(output.links.contains(timerLink) == timer, "\(output.links)")
+    #expect((output.file("demo-start.timer") != nil) == timer)
+    if timer {
+        let text = try #require(output.file("demo-start.timer"))
+        #expect(text.contains("\nDefaultDependencies=no\n"))
+        #expect(text.contains("\nAfter=basic.target\n"))
+        #expect(text.contains("\n[Timer]\nOnStartupSec=0\nUnit=demo.service\n"))
+    }
     #expect(output.links.contains { $0.relativePath == "paths.target.wants/demo.path" } == (trigger == "path"))
     let finalize = output.file("demo.service") ?? ""
     #expect(finalize.contains("\nUpholds=demo-hold.service\n") == (hold == "yes"))

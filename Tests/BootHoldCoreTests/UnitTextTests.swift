@@ -95,7 +95,8 @@ let pairedOstreePath = pairedHeader + """
 
 @Test func pairedOstreeUnits() throws {
     let output = Machine().fstabLine("UUID=1 /boot vfat x-systemd.automount").with { $0.reportTemplate = "/usr/lib/systemd/system/boothold-report@.service" }.plan()
-    #expect(output.fileNames == ["ostree-finalize-staged.service", "ostree-finalize-staged-hold.service", "ostree-finalize-staged.path"])
+    #expect(output.fileNames == ["ostree-finalize-staged.service", "ostree-finalize-staged-hold.service", "ostree-finalize-staged.path",
+                                 "ostree-finalize-staged-start.timer"])
     #expect(output.file("ostree-finalize-staged-hold.service") == pairedOstreeHold)
     #expect(output.file("ostree-finalize-staged.path") == pairedOstreePath)
     // The finalize unit is the plain one plus the pairing.
@@ -113,9 +114,11 @@ let pairedOstreePath = pairedHeader + """
             """)
         .replacingOccurrences(of: "RequiresMountsFor=\"/sysroot\" \"/boot\"\n", with: "After=sysroot.mount boot.mount\n")
     #expect(finalize == expected)
-    // The path unit starts the finalize unit; nothing starts it at boot.
+    // The path unit starts the finalize unit, and so does the start timer, once per boot,
+    // after basic.target.
     #expect(output.links == [
         GeneratedLink(relativePath: "paths.target.wants/ostree-finalize-staged.path", target: "../ostree-finalize-staged.path"),
+        GeneratedLink(relativePath: "timers.target.wants/ostree-finalize-staged-start.timer", target: "../ostree-finalize-staged-start.timer"),
         GeneratedLink(relativePath: "multi-user.target.wants/boothold-report@ostree-finalize-staged.service", target: "/usr/lib/systemd/system/boothold-report@.service"),
     ])
 }

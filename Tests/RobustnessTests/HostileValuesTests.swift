@@ -200,8 +200,9 @@ struct HostileValuesTests {
         try root.write("etc/boothold/boothold.conf", FixtureRoot.ostreeProfile(name: name, [("Hold", "yes")]))
         let run = try runGenerator(root: root, output: try root.outputDirectory())
         #expect(run.status == 0, "stderr: \(run.standardError)")
-        #expect(Set(run.files.keys) == ["\(name).service", "\(name)-hold.service", "\(name).path"])
-        #expect(run.links == ["paths.target.wants/\(name).path": "../\(name).path"])
+        #expect(Set(run.files.keys) == ["\(name).service", "\(name)-hold.service", "\(name).path", "\(name)-start.timer"])
+        #expect(run.links == ["paths.target.wants/\(name).path": "../\(name).path",
+                              "timers.target.wants/\(name)-start.timer": "../\(name)-start.timer"])
         let finalize = try assignments(run, "\(name).service")
         // Unit names in Wants=/After=/Upholds= keep their backslashes (EXTRACT_RETAIN_ESCAPE).
         #expect(values(finalize, "Wants").map(\.text) == ["\(name)-hold.service"])

@@ -14,15 +14,15 @@ struct InterruptedWriteTests {
     static func machine(_ name: String) throws -> (FixtureRoot, Complete) {
         let root = try FixtureRoot(name)
         try root.writeOrdinaryMachine()
-        // Two paired profiles with long headers: six files and two links (each path unit's
-        // paths.target.wants/) to interrupt.
+        // Two paired profiles with long headers: eight files and four links (each path unit's
+        // paths.target.wants/, each start timer's timers.target.wants/) to interrupt.
         let long = String(repeating: "x", count: 3000)
         try root.write("etc/boothold/boothold.conf",
                        FixtureRoot.ostreeProfile([("Hold", "yes"), ("Description", "first " + long)])
                        + FixtureRoot.ostreeProfile(name: "second", [("Hold", "yes"), ("Staged", "/run/second"), ("Description", "second " + long)]))
         let run = try runGenerator(root: root, output: try root.outputDirectory("complete"))
         #expect(run.status == 0, "stderr: \(run.standardError)")
-        #expect(run.files.count == 6 && run.links.count == 2, "files \(run.files.keys.sorted()), links \(run.links)")
+        #expect(run.files.count == 8 && run.links.count == 4, "files \(run.files.keys.sorted()), links \(run.links)")
         return (root, Complete(files: run.files, links: run.links))
     }
 

@@ -79,7 +79,7 @@ struct NeverFailsBootTests {
             #expect(run.standardError.contains("/proc/self/mountinfo"), "stderr: \(run.standardError)")
         }
         #expect(Set(run.files.keys) == ["ostree-finalize-staged.service", "ostree-finalize-staged-hold.service",
-                                       "ostree-finalize-staged.path"], "stderr: \(run.standardError)")
+                                       "ostree-finalize-staged.path", "ostree-finalize-staged-start.timer"], "stderr: \(run.standardError)")
         let finalize = try assignments(run, "ostree-finalize-staged.service")
         #expect(values(finalize, "Wants").map(\.text) == ["ostree-finalize-staged-hold.service"])
         let verify = try verifyUnits(run)

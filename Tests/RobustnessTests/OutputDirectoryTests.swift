@@ -17,7 +17,7 @@ struct OutputDirectoryTests {
     static func expectedFiles(_ root: FixtureRoot) throws -> [String: [UInt8]] {
         let run = try runGenerator(root: root, output: try root.outputDirectory("expected"))
         #expect(run.status == 0)
-        #expect(run.files.count == 3, "expected finalize, hold and path units: \(run.files.keys.sorted())")
+        #expect(run.files.count == 4, "expected finalize, hold, path and start timer units: \(run.files.keys.sorted())")
         return run.files
     }
 
