@@ -31,6 +31,54 @@ public enum OwnMountNamespace {
     }
 }
 
+/// A copy of the mount tree beside an automount that does not answer (see `BesideRootPlan`),
+/// built in boothold-finalize's own mount namespace and entered with chroot(2).
+public enum BesideRoot {
+    /// Covered, in this namespace only, by a small tmpfs the copy is built in: /tmp exists on
+    /// every system systemd runs (file-hierarchy(7)) and boothold-finalize does not use it.
+    /// The copy's own /tmp is the one the command would have seen.
+    public static let stagingDirectory = "/tmp"
+    public static let root = "/tmp/root"
+
+    /// A mount point that could not be bound into the copy, and why.
+    public struct Failure: Sendable, Equatable {
+        public var mountPoint: String
+        public var reason: String
+    }
+
+    /// Builds the copy: the staging tmpfs, `/` bound (non-recursively) at `root`, then every
+    /// mount point of `plan.binds` bound on its directory there, in order. Those at or under
+    /// the staging directory are opened (O_PATH) before it is covered and bound through
+    /// /proc/self/fd. Meant for a forked child, which shares this namespace (a lookup could
+    /// still wait on an automount): throws when the copy cannot be made at all; a mount point
+    /// that cannot be bound is reported and left out.
+    public static func build(_ plan: BesideRootPlan) throws -> [Failure] {
+        var early: [String: FileDescriptor] = [:]
+        defer { for fd in early.values { fd.close() } }
+        for point in plan.binds(under: stagingDirectory) {
+            early[point] = try FileDescriptor.openPath(point)
+        }
+        _ = try retryingInterrupts("mount tmpfs", path: stagingDirectory) { cbhf_mount_staging_tmpfs(stagingDirectory) }
+        _ = try retryingInterrupts("mkdir", path: root) { mkdir(root, 0o700) }
+        _ = try retryingInterrupts("mount --bind / (non-recursive)", path: root) { cbhf_bind("/", root) }
+        var failures: [Failure] = []
+        for point in plan.binds {
+            let source = early[point].map { "/proc/self/fd/\($0.rawValue)" } ?? point
+            do {
+                _ = try retryingInterrupts("mount --bind", path: point) { cbhf_bind(source, root + point) }
+            } catch let error as SystemCallError {
+                failures.append(Failure(mountPoint: point, reason: error.errno.description))
+            }
+        }
+        return failures
+    }
+
+    /// chroot(2) into the copy `build` made; the working directory is its `/`.
+    public static func enter() throws {
+        _ = try retryingInterrupts("chroot", path: root) { cbhf_enter_root(root) }
+    }
+}
+
 extension DeviceNodeFinding {
     /// stat(2) of a mount unit's `What=`, following symlinks (`/dev/disk/by-uuid/…`).
     public static func examine(_ path: String) -> DeviceNodeFinding {

@@ -234,6 +234,19 @@ int cbhf_syncfs(int fd) {
     return syncfs(fd);
 }
 
+int cbhf_bind(const char *source, const char *target) {
+    return mount(source, target, NULL, MS_BIND, NULL);
+}
+
+int cbhf_mount_staging_tmpfs(const char *target) {
+    return mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0700,size=64k");
+}
+
+int cbhf_enter_root(const char *path) {
+    if (chdir(path) < 0 || chroot(".") < 0) return -1;
+    return chdir("/");
+}
+
 int cbhf_block_device(const char *path, uint32_t *major_out, uint32_t *minor_out, const char **kind) {
     struct stat st;
     if (stat(path, &st) < 0)

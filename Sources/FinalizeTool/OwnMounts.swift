@@ -14,6 +14,9 @@ final class OwnMounts {
     private let records: OutcomeLog
     private let log: Logger
     private var namespaceEntered = false
+    /// Set once boothold-finalize runs in a copy of the mount tree beside an automount that
+    /// does not answer (`BesideRootPlan`): every path after that is reached there too.
+    private(set) var besideAutomount: String?
     private var mounted: [(path: String, what: String)] = []
 
     init(records: OutcomeLog, log: Logger) {
@@ -35,6 +38,14 @@ final class OwnMounts {
             namespaceEntered = true
             let namespace = (try? MountNamespace.of(process: "self")).map { " \($0)" } ?? ""
             log.debug("entered a mount namespace of its own\(namespace), / recursively private")
+        }
+
+        // An automount that did not answer may still have a request pending, and then every
+        // lookup through it waits, mount(2)'s of its target too: mount beside it instead.
+        if plan.cause == .automountNoAnswer, besideAutomount == nil {
+            if let refusal = enterBesideRoot(leavingOut: plan.path, until: deadline, inbox: inbox) {
+                return .failure(refusal)
+            }
         }
 
         let outcome: ForkedCall.Outcome
@@ -63,7 +74,8 @@ final class OwnMounts {
             release(plan.path)
             return .failure(MountRefusal(problem))
         }
-        records.entry(.notice, messageID: FinalizeMessageID.mountedByFinalize, plan.doneSentence(type: type) + ".", fields: [
+        let beside = besideAutomount.map { _ in "; boothold-finalize and the command run in a copy of the mount tree without the automount" } ?? ""
+        records.entry(.notice, messageID: FinalizeMessageID.mountedByFinalize, plan.doneSentence(type: type) + beside + ".", fields: [
             JournalField("BOOTHOLD_PATH", plan.path),
             JournalField("BOOTHOLD_UNIT", plan.unit),
             JournalField("BOOTHOLD_WHAT", plan.what),
@@ -74,6 +86,59 @@ final class OwnMounts {
             JournalField("BOOTHOLD_MOUNT_USEC", String(MonotonicInstant.now().since(start).microseconds)),
         ])
         return .success(plan.reached(type: type))
+    }
+
+    /// Builds the copy of the mount tree without the automount at `path` (in a forked child,
+    /// as a lookup elsewhere could wait too), then makes it this process's root; nil when it
+    /// is entered, or why not.
+    private func enterBesideRoot(leavingOut path: String, until deadline: Deadline, inbox: SignalInbox) -> MountRefusal? {
+        let entries: [MountEntry]
+        do {
+            entries = try MountTable.parse(file: "/proc/self/mountinfo").mountEntries()
+        } catch {
+            return MountRefusal("cannot read the mount table to copy it without the automount at \(path): \(error)")
+        }
+        let plan = BesideRootPlan(table: entries, besides: path)
+        let outcome: ForkedCall.Outcome
+        do {
+            outcome = try ForkedCall.run(until: deadline, inbox: inbox) {
+                do {
+                    let failures = try BesideRoot.build(plan)
+                    return [0] + Array(failures.map { "\($0.mountPoint) (\($0.reason))" }.joined(separator: ", ").utf8)
+                } catch {
+                    return [1] + Array("\(error)".utf8)
+                }
+            }
+        } catch {
+            return MountRefusal("cannot start copying the mount tree: \(error)")
+        }
+        let unbound: String
+        switch outcome {
+        case .finished(let bytes) where bytes.first == 0:
+            unbound = String(decoding: bytes.dropFirst(), as: UTF8.self)
+        case .finished(let bytes):
+            return MountRefusal("cannot copy the mount tree without the automount at \(path): \(String(decoding: bytes.dropFirst(), as: UTF8.self))")
+        case .timedOut:
+            return MountRefusal("copying the mount tree without the automount at \(path) did not finish in time")
+        case .interrupted(let signal):
+            return MountRefusal("received \(signalName(signal)) while copying the mount tree")
+        case .died(let ending):
+            return MountRefusal("copying the mount tree ended without an answer (\(ending))")
+        }
+        do {
+            try BesideRoot.enter()
+        } catch {
+            return MountRefusal("cannot enter the copy of the mount tree: \(error)")
+        }
+        besideAutomount = path
+        let left = plan.leftOut.joined(separator: ", ")
+        log.info("the automount at \(path) does not answer, and every lookup through it waits for that answer: "
+            + "boothold-finalize and the command run in a copy of the mount tree without it "
+            + "(\(plan.binds.count + 1) mounts bound at \(BesideRoot.root), left out: \(left))")
+        if !unbound.isEmpty {
+            log.warning("not in the copy of the mount tree (could not be bound): \(unbound)")
+        }
+        return nil
     }
 
     /// The mount, as the probe sees a path: a mounted file system that is not autofs, on the

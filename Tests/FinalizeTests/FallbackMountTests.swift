@@ -128,6 +128,66 @@ struct FallbackMountTests {
         #expect(took < 4, "the unserved automount cost a quarter of the timeout, not all of it (\(took) s)")
     }
 
+    /// Shell for the setup: an automount nobody answers, and another process (the hold, in a
+    /// guest) waiting in its open() of it, so the request stays pending: from then on every
+    /// lookup through the autofs waits, mount(2)'s of its target included (fault 5).
+    func wedge(_ s: Scenario) throws -> String {
+        try AutomountDaemon.setup(s.world, mode: "silent", mountPoint: s.boot) + """
+
+            ( exec ls '\(s.boot)/' > /dev/null 2>&1 ) &
+            echo $! > '\(s.world.root)/wedge.pid'
+            i=0
+            until grep -q asked '\(s.world.root)/automount.log'; do
+                i=$((i + 1)); [ $i -lt 500 ] || exit 91
+                sleep 0.02
+            done
+            """
+    }
+
+    /// Ends the waiting opener (SIGKILL: the wait is killable only) and the daemon. Killing the
+    /// daemon alone would not do: nobody writes to its pipe again, so the kernel never notices
+    /// it is gone, and the opener would keep the test's namespace alive for ever.
+    func unwedge(_ s: Scenario) {
+        if let pid = Int32(s.text("wedge.pid").split(separator: "\n").first ?? "") { kill(pid, SIGKILL) }
+        AutomountDaemon.kill(s.world)
+    }
+
+    @Test func automountWedgedByAPendingRequestIsMountedBesideIt() throws {
+        let s = try Scenario(type: "ext4")
+        let bus = try SystemdBusStandIn(in: s.world, units: [s.unit()])
+        defer { unwedge(s) }
+        let began = Date()
+        let run = try s.world.run(
+            s.world.runArguments(timeout: "8s", extra: ["--require", s.boot], command: s.command),
+            setup: bus.setup + "\n" + (try wedge(s)), afterwards: "cat /proc/self/mountinfo > '\(s.world.root)/outer-after'")
+        let took = Date().timeIntervalSince(began)
+        try expectMountedByFinalize(s, run, cause: "automount-no-answer", type: "ext4")
+        #expect(run.output.contains("the automount at \(s.boot) does not answer, and every lookup through it waits"), "\(run.output)")
+        #expect(s.mountEntry()?["MESSAGE"]?.hasSuffix(
+            "; boothold-finalize and the command run in a copy of the mount tree without the automount.") == true)
+        // The command ran in the copy: its root is not the namespace's root.
+        #expect(s.text("inner-during") != s.text("outer-during"))
+        #expect(took < 8, "the open's step (2 s) and the own mount, not the whole timeout (\(took) s)")
+    }
+
+    /// The control: the same wedge, and the finalize command run as ostree's own ExecStop=
+    /// runs it, directly: its write into /boot waits for the answer that never comes.
+    @Test func controlTheSameWedgeStopsTheCommandItself() throws {
+        let s = try Scenario(type: "ext4")
+        defer { unwedge(s) }
+        // SIGTERM does not end a wait on an automount; timeout(1) sends SIGKILL 1 s later (137).
+        let direct = """
+            status=0
+            timeout -k 1 3 /bin/sh -c 'echo finalized > "$1/finalized"' sh '\(s.boot)' || status=$?
+            echo "$status" > '\(s.world.root)/control-status'
+            exit 0
+            """
+        _ = try s.world.run(s.world.runArguments(extra: ["--require", s.boot], command: s.command), setup: try wedge(s) + "\n" + direct)
+        #expect(s.text("control-status") == "137\n", "the write waited until timeout(1) killed it")
+        #expect(try s.image.read("finalized") == nil, "nothing reached the image")
+        #expect(s.world.record("result") == nil, "boothold-finalize never ran")
+    }
+
     @Test func automountWhoseDaemonIsGoneIsMounted() throws {
         let s = try Scenario(type: "ext4")
         let bus = try SystemdBusStandIn(in: s.world, units: [s.unit()])
