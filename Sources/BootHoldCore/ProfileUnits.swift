@@ -49,6 +49,10 @@ struct ProfileUnits {
     static let holdStartLimitInterval = TimeSpan.seconds(60)
     static let holdStartLimitBurst = 5
     static let holdStartTimeout = TimeSpan.seconds(30)
+    /// The hold's stop timeout: it is stopped after the finalize unit, and a healthy hold
+    /// exits at once on SIGTERM; one still waiting in open() on an automount nobody answers
+    /// can only be killed, and systemd's 90 s default would hold up the shutdown that long.
+    static let holdStopTimeout = TimeSpan.seconds(10)
 
     /// Every unit file of the profile, in the order they are listed.
     var files: [GeneratedFile] {
@@ -160,6 +164,9 @@ struct ProfileUnits {
             .comment("ostree >= 2025.2 waits for this start in 'ostree admin deploy --stage':"),
             .comment("well under systemd's 90 s default, even when the start has to mount /boot."),
             .setting("TimeoutStartSec", .timeSpan(Self.holdStartTimeout)),
+            .comment("Stopped after the finalization; a hold still waiting in open() on an automount"),
+            .comment("nobody answers ignores SIGTERM, and is killed after this."),
+            .setting("TimeoutStopSec", .timeSpan(Self.holdStopTimeout)),
             .comment("'+': no sandboxing and no private mount namespace; autofs only counts"),
             .comment("openers in the root namespace as busy (https://github.com/ostreedev/ostree/issues/2543)."),
             .setting("ExecStart", .command(hold, prefix: "+")),
@@ -194,6 +201,13 @@ struct ProfileUnits {
     /// Starts the finalize unit once per boot, after basic.target (see `startsAtBoot`).
     /// `OnStartupSec=0` is in the past when the timer starts, so it elapses at once, and
     /// unlike `OnActiveSec=` it does not elapse again at a daemon-reload.
+    ///
+    /// The timer is never stopped: a timer is implicitly `Before=` the unit it starts, which
+    /// is `Before=basic.target`, and the timer is `After=` it; three stop jobs in one
+    /// transaction (the shutdown's, an isolate's) would make an ordering cycle, which systemd
+    /// breaks by deleting one of them (seen on the stand-in guest with
+    /// `Conflicts=shutdown.target`). So no `Conflicts=shutdown.target` and
+    /// `IgnoreOnIsolate=yes`: an elapsed timer holds nothing and runs nothing.
     func startTimerUnit() -> UnitFile {
         var unit = commonUnitLines(description: "Start at boot: " + profile.description)
         unit += [
@@ -201,8 +215,9 @@ struct ProfileUnits {
             .comment("After basic.target: the start of \(finalizeName) is then a transaction of its own,"),
             .comment("with no job of basic.target's to order against (see boothold-generator(8))."),
             .setting("After", .unitNames(["basic.target"])),
-            .setting("Conflicts", .unitNames(["shutdown.target"])),
-            .setting("Before", .unitNames(["shutdown.target"])),
+            .comment("Never stopped (no Conflicts=shutdown.target): it is Before= the unit it starts, which"),
+            .comment("is Before=basic.target, so a stop job beside theirs would be an ordering cycle."),
+            .setting("IgnoreOnIsolate", .boolean(true)),
         ]
         let timer: [UnitLine] = [
             .setting("OnStartupSec", .word("0")),

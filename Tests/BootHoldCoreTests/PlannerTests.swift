@@ -168,6 +168,9 @@ func neverInTheBootTransaction(_ hold: String, _ trigger: String, _ timer: Bool)
         let text = try #require(output.file("demo-start.timer"))
         #expect(text.contains("\nDefaultDependencies=no\n"))
         #expect(text.contains("\nAfter=basic.target\n"))
+        // Never stopped: a stop job beside the finalize unit's and basic.target's would be a cycle.
+        #expect(!text.contains("\nConflicts=") && !text.contains("\nBefore="))
+        #expect(text.contains("\nIgnoreOnIsolate=yes\n"))
         #expect(text.contains("\n[Timer]\nOnStartupSec=0\nUnit=demo.service\n"))
     }
     #expect(output.links.contains { $0.relativePath == "paths.target.wants/demo.path" } == (trigger == "path"))

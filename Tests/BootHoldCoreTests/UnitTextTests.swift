@@ -66,6 +66,9 @@ let pairedOstreeHold = pairedHeader + """
     # ostree >= 2025.2 waits for this start in 'ostree admin deploy --stage':
     # well under systemd's 90 s default, even when the start has to mount /boot.
     TimeoutStartSec=30s
+    # Stopped after the finalization; a hold still waiting in open() on an automount
+    # nobody answers ignores SIGTERM, and is killed after this.
+    TimeoutStopSec=10s
     # '+': no sandboxing and no private mount namespace; autofs only counts
     # openers in the root namespace as busy (https://github.com/ostreedev/ostree/issues/2543).
     ExecStart=+"/usr/libexec/boothold/boothold-hold" "--release-when-gone" "/run/ostree/staged-deployment" "/sysroot" "/boot"

@@ -23,7 +23,7 @@ private let libexec = "/usr/libexec/boothold"
 private let allowedKeys: [String: Set<String>] = [
     "Unit": ["Description", "Documentation", "SourcePath", "ConditionPathExists", "DefaultDependencies",
              "RequiresMountsFor", "After", "Before", "Conflicts", "Wants", "Upholds", "StartLimitIntervalSec",
-             "StartLimitBurst"],
+             "StartLimitBurst", "IgnoreOnIsolate"],
     "Service": ["Type", "RemainAfterExit", "TimeoutStopSec", "ProtectHome", "ReadOnlyPaths", "ExecStop",
                 "ExecStart", "NotifyAccess", "TimeoutStartSec", "ExecStopPost"],
     "Path": ["PathExists", "Unit"],

@@ -4,5 +4,8 @@
 . /usr/local/libexec/e2e/scenario-common.sh
 note_generated ""
 note path_unit "$(systemctl is-active "$PROFILE.path")"
+# Before anything is staged: boothold's start timer has started the finalize unit (and with it
+# the hold); the vendor's units of the control have not.
+note finalize_unit "$(systemctl is-active "$PROFILE.service")"
 note_states boot_
 stage_at_poweroff
