@@ -61,6 +61,12 @@ contains() { case $1 in *"$2"*) return 0 ;; esac; return 1; }
 lacks() { ! contains "$@"; }
 no_process() { ! pgrep -f "$1" >/dev/null; }
 no_journal() { ! journalctl -b -q --no-pager -g "$1" >/dev/null 2>&1; }
+no_journal_last_boot() { ! journalctl -b -1 -q --no-pager -g "$1" >/dev/null 2>&1; }
+wait_active() {   # wait_active UNIT SECONDS
+    local i=0
+    while [ "$(state "$1")" != active ] && [ "$i" -lt $(($2 * 5)) ]; do sleep 0.2; i=$((i + 1)); done
+    [ "$(state "$1")" = active ]
+}
 
 # The booted commit, from the ostree= karg's link farm under /sysroot/ostree/boot.N (not /boot).
 booted_csum() {
@@ -353,10 +359,14 @@ hold/verify-then-stage-firstboot)
     # This boot's first generator run predicted the automount from the enabled unit that
     # reached the new deployment through the /etc merge.
     check "boot.automount active at first boot" [ "$(state boot.automount)" = active ]
-    # Trigger=path (ostree 2022.7): the path unit starts the units once something is staged;
-    # nothing starts them in the boot transaction (an ordering cycle with ostree-boot-complete).
-    check "$unit not started at boot" [ "$(state "$unit")" = inactive ]
+    # Trigger=path (ostree 2022.7): boothold's start timer starts the finalize unit (and its
+    # hold) once basic.target is reached, in a transaction of its own, so a reboot right after
+    # staging finds it active; not in the boot transaction, where ostree-boot-complete.service
+    # makes an ordering cycle with it. Nor at the shutdown before, where the timer's stop job
+    # would have made one.
+    check "$unit started after basic.target by ${unit%.service}-start.timer" wait_active "$unit" 60
     check "no ordering cycle at boot" no_journal 'Found ordering cycle'
+    check "no ordering cycle at the last shutdown" no_journal_last_boot 'Found ordering cycle'
     expect_boothold_units paired
     stage 3
     expect_held

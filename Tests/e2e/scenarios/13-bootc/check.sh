@@ -1,6 +1,8 @@
 # bootc's composefs backend under boothold: the shipped profile applies (composefs= on the kernel
-# command line, no /run/ostree-booted) and its paired units replace bootc's own; nothing runs
-# them at boot, bootc's synchronous start starts them and the staged file comes after it; /boot held past the idle timeout; finalized once, at shutdown,
+# command line, no /run/ostree-booted) and its paired units replace bootc's own; the profile's
+# Trigger=path has its start timer start them once basic.target is reached (before anything is
+# staged), so bootc's synchronous start finds them active and the staged file comes after it;
+# /boot held past the idle timeout; finalized once, at shutdown,
 # in the right stop order; the result record says succeeded and has no STAGED_AFTER (bootc
 # keeps its staged file: --staged-kept).
 CHECK_PROFILE=bootc-finalize-staged
@@ -8,8 +10,8 @@ expect_note units paired
 expect_note finalize_fragment /run/systemd/generator/bootc-finalize-staged.service
 expect_note composefs_karg 1
 expect_note ostree_booted no
-expect_note boot_finalize inactive
-expect_note boot_hold inactive
+expect_note boot_finalize active
+expect_note boot_hold active
 expect_note boot_boot_fstype autofs
 expect_note upgrade_rc 0
 expect_note staged_file yes
