@@ -5,7 +5,7 @@ public enum GeneratorPlanner {
     /// mount points above them (an automount there is reached through), plus /boot and /efi.
     /// The unit names whose drop-ins the reader must find: `unitNames(of:)`.
     public static func unitNames(of profiles: [StagedProfile]) -> [String] {
-        profiles.flatMap { [$0.name + ".service", $0.name + "-hold.service"] }
+        profiles.flatMap { ProfileUnitNames(profile: $0.name).services }
     }
 
     /// `extra`: the mounts the units' drop-ins require.
@@ -86,8 +86,9 @@ public enum GeneratorPlanner {
         case .none: return (.updater, nil)
         case .auto: break
         }
-        let unit = profile.name + ".path"
-        let service = profile.name + ".service"
+        let names = ProfileUnitNames(profile: profile.name)
+        let unit = names.path
+        let service = names.finalize
         switch snapshot.pathUnits[unit] {
         case nil:
             return (.pathUnit, "a path unit: the unit path was not examined for \(unit)")
@@ -137,9 +138,9 @@ public enum GeneratorPlanner {
         var debugLines: [String] = []
         if let template = snapshot.reportTemplate {
             // systemd.generator(7): hook up shipped (template) units with links, not copies.
-            links.append(GeneratedLink(relativePath: "multi-user.target.wants/boothold-report@\(profile.name).service", target: template))
+            links.append(GeneratedLink(relativePath: units.names.reportLinkPath, target: template))
         } else {
-            debugLines.append("\(profile.name): boothold-report@.service not found in the unit path, no report link.")
+            debugLines.append("\(profile.name): \(ProfileUnitNames.reportTemplate) not found in the unit path, no report link.")
         }
 
         // Two profiles must not write the same name (e.g. [a-hold] and [a] paired).

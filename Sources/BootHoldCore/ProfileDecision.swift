@@ -129,7 +129,7 @@ public struct ProfileDecision: Sendable, Equatable {
     /// `paired with NAME-hold.service: …`, `plain (no hold): …`, `skipped: …`.
     public var summary: String {
         switch decision {
-        case .paired: "paired with \(name)-hold.service: \(reason)"
+        case .paired: "paired with \(ProfileUnitNames(profile: name).hold): \(reason)"
         case .plain: "plain, no hold: \(reason)"
         case .skipped(let why): "skipped: \(why)"
         }

@@ -5,9 +5,10 @@ struct ProfileUnits {
     /// Directory of boothold-hold and boothold-finalize, without a trailing slash.
     var libexecDirectory: String
 
-    var finalizeName: String { profile.name + ".service" }
-    var holdName: String { profile.name + "-hold.service" }
-    var pathName: String { profile.name + ".path" }
+    var names: ProfileUnitNames { ProfileUnitNames(profile: profile.name) }
+    var finalizeName: String { names.finalize }
+    var holdName: String { names.hold }
+    var pathName: String { names.path }
 
     /// The comment lines every file of the profile starts with: one per path, then the decision,
     /// then what the drop-ins attached to the units do.
@@ -29,15 +30,6 @@ struct ProfileUnits {
             lines.append(.setting("ConditionKernelCommandLine", .text(condition.value)))
         }
         return lines
-    }
-
-    /// The deadline boothold-finalize gives the command: TimeoutSec minus 10 s (half of it
-    /// under 20 s), so that boothold, not systemd's SIGABRT at TimeoutStopSec=, ends an
-    /// overrunning command and records why.
-    static func commandDeadline(_ timeout: TimeSpan) -> TimeSpan {
-        guard !timeout.isInfinite else { return .infinity }
-        if timeout < .seconds(20) { return TimeSpan(microseconds: timeout.microseconds / 2) }
-        return TimeSpan(microseconds: timeout.microseconds - 10_000_000)
     }
 
     var isPaired: Bool { decision.decision == .paired }
@@ -73,7 +65,7 @@ struct ProfileUnits {
     /// the jobs (seen on the ostree guest: this unit's).
     var links: [GeneratedLink] {
         guard writesPathUnit else { return [] }
-        return [GeneratedLink(relativePath: "paths.target.wants/" + pathName, target: "../" + pathName)]
+        return [GeneratedLink(relativePath: names.pathLink.relativePath, target: names.pathLink.target)]
     }
 
     func finalizeUnit() -> UnitFile {
@@ -99,12 +91,6 @@ struct ProfileUnits {
                 .setting("Upholds", .unitNames([holdName])),
             ]
         }
-        var finalize: [String] = [libexecDirectory + "/boothold-finalize", "--name", profile.name, "--staged", profile.staged]
-        for path in profile.paths { finalize += ["--require", path] }
-        if let lock = profile.lockFile { finalize += ["--lock", lock] }
-        if profile.stagedAfterFinalization == .kept { finalize += ["--staged-kept"] }
-        finalize += ["--timeout", ProfileUnits.commandDeadline(profile.timeout).description, "--"]
-        finalize += profile.finalize
         let service: [UnitLine] = [
             .setting("Type", .word("oneshot")),
             .setting("RemainAfterExit", .boolean(true)),
@@ -113,9 +99,24 @@ struct ProfileUnits {
             .comment("(/etc is not added to RequiresMountsFor=: only Paths= entries are)."),
             .setting("ProtectHome", .boolean(true)),
             .setting("ReadOnlyPaths", .pathList(["/etc"])),
-            .setting("ExecStop", .command(finalize)),
+            .setting("ExecStop", .command([libexecDirectory + "/boothold-finalize"] + finalizeRequest.arguments)),
         ]
         return UnitFile(header: header, sections: [UnitSection("Unit", unit), UnitSection("Service", service)])
+    }
+
+    /// What the finalize unit's `ExecStop=` asks boothold-finalize to do.
+    var finalizeRequest: RunRequest {
+        RunRequest(
+            name: profile.name, staged: profile.staged, stagedKept: profile.stagedAfterFinalization == .kept,
+            required: profile.paths, lock: profile.lockFile,
+            timeout: ShutdownBudget(stopTimeout: profile.timeout).commandDeadline, command: profile.finalize)
+    }
+
+    /// What the hold unit's `ExecStart=` (and, with `--after-stop`, `ExecStopPost=`) asks
+    /// boothold-hold to do: hold the paths while the staged file exists, and not let go while
+    /// the finalize unit it is paired with runs.
+    var holdRequest: HoldRequest {
+        HoldRequest(paths: decision.heldPaths, releaseWhenGone: profile.staged, finalizeUnit: names.finalize)
     }
 
     func holdUnit() -> UnitFile {
@@ -136,7 +137,7 @@ struct ProfileUnits {
             .setting("StartLimitIntervalSec", .timeSpan(Self.holdStartLimitInterval)),
             .setting("StartLimitBurst", .word(String(Self.holdStartLimitBurst))),
         ]
-        let hold = [libexecDirectory + "/boothold-hold", "--release-when-gone", profile.staged] + decision.heldPaths
+        let hold = libexecDirectory + "/boothold-hold"
         let service: [UnitLine] = [
             .comment("notify: ready once every path is open and mounted (with nothing staged yet:"),
             .comment("once it watches for the staged file), so the finalize unit ordered after it"),
@@ -148,9 +149,9 @@ struct ProfileUnits {
             .setting("TimeoutStartSec", .timeSpan(Self.holdStartTimeout)),
             .comment("'+': no sandboxing and no private mount namespace; autofs only counts"),
             .comment("openers in the root namespace as busy (https://github.com/ostreedev/ostree/issues/2543)."),
-            .setting("ExecStart", .command(hold, prefix: "+")),
+            .setting("ExecStart", .command([hold] + HoldCommand.hold(holdRequest).arguments, prefix: "+")),
             .comment("Says in the journal when the hold stopped while a deployment is staged, and why."),
-            .setting("ExecStopPost", .command([hold[0], "--after-stop"] + hold.dropFirst(), prefix: "+")),
+            .setting("ExecStopPost", .command([hold] + HoldCommand.afterStop(holdRequest).arguments, prefix: "+")),
         ]
         return UnitFile(header: header, sections: [UnitSection("Unit", unit), UnitSection("Service", service)])
     }

@@ -57,11 +57,11 @@ public struct MachineReader {
             automountUnits: automountUnits,
             mountPoints: mountPointStates,
             configuration: configuration,
-            reportTemplate: units.location(of: "boothold-report@.service"),
+            reportTemplate: units.location(of: ProfileUnitNames.reportTemplate),
             efiBoot: readEFIBoot(),
             systemd: SystemdVersionProbe(root: root).read(),
             unitDropIns: unitDropIns,
-            pathUnits: Dictionary(profiles.map { ($0.name + ".path", units.state(of: $0.name + ".path")) }, uniquingKeysWith: { first, _ in first }))
+            pathUnits: Dictionary(profiles.map { ProfileUnitNames(profile: $0.name).path }.map { ($0, units.state(of: $0)) }, uniquingKeysWith: { first, _ in first }))
         return MachineReading(snapshot: snapshot, diagnostics: diagnostics)
     }
 

@@ -73,7 +73,7 @@ struct StatusReader {
 
     /// What the unit header says, or why there is no unit.
     private func generation(of name: String, skipped: String?, guardReason: String?) -> ProfileStatus.Generation {
-        let unit = generatorDirectory + "/" + name + ".service"
+        let unit = generatorDirectory + "/" + ProfileUnitNames(profile: name).finalize
         guard let bytes = try? root.readFileIfPresent(unit, limit: 1 << 20) else {
             if let skipped { return .notGenerated(reason: "the profile is invalid: \(skipped)") }
             if let guardReason { return .notGenerated(reason: guardReason) }
@@ -90,7 +90,7 @@ struct StatusReader {
                 pathLines.append(String(text))
             }
         }
-        let paired = (try? root.exists(generatorDirectory + "/" + name + "-hold.service")) == true
+        let paired = (try? root.exists(generatorDirectory + "/" + ProfileUnitNames(profile: name).hold)) == true
         return .generated(paired: paired, decision: decision, pathLines: pathLines)
     }
 
