@@ -181,12 +181,12 @@ public enum GeneratorPlanner {
         case .auto:
             for path in paths {
                 guard case .unreadable = path.evidence else { continue }
-                log.append(Diagnostic(.warning, "\(profile.name): \(path.shownPath): \(Display.escaped(path.evidence.reason)), holding to be safe."))
+                log.append(Diagnostic(.warning, "\(profile.name): \(EvidenceText.shownPath(path)): \(EvidenceText.shown(path.evidence)), holding to be safe."))
             }
             guard let first = paths.first(where: { $0.evidence.needsHold }) else {
                 return decision(.plain, "no path will be an automount")
             }
-            return decision(.paired, "\(first.shownPath) will be an automount (\(Display.escaped(first.evidence.reason)))")
+            return decision(.paired, "\(EvidenceText.shownPath(first)) will be an automount (\(EvidenceText.shown(first.evidence)))")
         }
     }
 }

@@ -1,62 +1,3 @@
-/// Why a path is, or is not, expected to be an automount (DESIGN.md "Will a path be an
-/// automount?", rules 1–4 in order; the first that decides is kept).
-public indirect enum AutomountEvidence: Sendable, Equatable {
-    /// Rule 1: mountinfo lists an autofs entry at the path (the daemon-reload case).
-    case autofsMounted
-    /// Rule 2: `unit` exists at `unitPath` and `pulledInBy` (a `.wants/`/`.requires/` link) enables it.
-    case automountUnitEnabled(unit: String, unitPath: String, pulledInBy: String)
-    /// Rule 2: `unit` is masked at `unitPath`; a mask also hides fstab's and gpt-auto's units
-    /// of that name, so there is no automount at all.
-    case automountUnitMasked(unit: String, unitPath: String)
-    /// Rule 3: an fstab line (or a `systemd.mount-extra=` item) with `option`.
-    case fstabAutomount(source: String, option: String)
-    /// Rule 4: systemd-gpt-auto-generator will automount the EFI System Partition here, under
-    /// the rules of the systemd version found (or of any version, when it is unknown). On a
-    /// machine not booted through EFI gpt-auto skips the loader variable check and mounts an
-    /// ESP it finds on the root disk, which the generator cannot see without probing the disk;
-    /// that counts as an automount too.
-    case gptAuto(GptAutoFinding)
-    /// The path itself is no automount point, but `ancestor` (a mount point above it) is:
-    /// reaching the path goes through that automount, and holding the path keeps it busy.
-    case beneath(ancestor: String, AutomountEvidence)
-    /// An input a rule needed could not be read; treated as an automount (holding is cheap,
-    /// a missing hold loses an update).
-    case unreadable(input: String, reason: String)
-    /// No rule matched; `reason` says what was checked.
-    case none(reason: String)
-
-    /// Whether this evidence makes the path count as an automount.
-    public var needsHold: Bool {
-        switch self {
-        case .autofsMounted, .automountUnitEnabled, .fstabAutomount, .gptAuto, .unreadable: true
-        case .automountUnitMasked, .none: false
-        case .beneath(_, let evidence): evidence.needsHold
-        }
-    }
-
-    /// The reason text written into the unit header, the log and `--explain`.
-    public var reason: String {
-        switch self {
-        case .autofsMounted:
-            "autofs is mounted there (/proc/self/mountinfo)"
-        case .automountUnitEnabled(let unit, let unitPath, let link):
-            "\(unit) is enabled (\(unitPath), pulled in by \(link))"
-        case .automountUnitMasked(let unit, let unitPath):
-            "\(unit) is masked (\(unitPath)), so there is no automount at all"
-        case .fstabAutomount(let source, let option):
-            "\(source) \(option)"
-        case .gptAuto(let finding):
-            finding.reason
-        case .beneath(let ancestor, let evidence):
-            "reached through \(ancestor): \(evidence.reason)"
-        case .unreadable(let input, let reason):
-            "cannot read \(input) (\(reason)), treated as an automount"
-        case .none(let reason):
-            reason
-        }
-    }
-}
-
 /// What the generator decided for one path of a profile.
 public struct PathDecision: Sendable, Equatable {
     public var path: String
@@ -70,17 +11,8 @@ public struct PathDecision: Sendable, Equatable {
         self.requiredBy = requiredBy
     }
 
-    /// `/boot: will be an automount: fstab x-systemd.automount (/etc/fstab)`.
-    public var summary: String {
-        let verdict = evidence.needsHold ? "will be an automount" : "no automount"
-        return "\(shownPath): \(verdict): \(Display.escaped(evidence.reason))"
-    }
-
-    /// `/boot/efi (RequiresMountsFor= in FILE:LINE)` for a drop-in's mount, else the path.
-    var shownPath: String {
-        guard let requiredBy else { return Display.escaped(path) }
-        return "\(Display.escaped(path)) (\(Display.escaped(requiredBy)))"
-    }
+    /// `/boot: will be an automount: fstab x-systemd.automount in /etc/fstab` (`EvidenceText`).
+    public var summary: String { EvidenceText.pathLine(self) }
 }
 
 /// What the generator writes for a profile.

@@ -106,3 +106,8 @@ func temporaryDirectory() throws -> URL {
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
 }
+
+extension AutomountEvidence {
+    /// The evidence's words as `EvidenceText` shows them, unescaped.
+    var reason: String { EvidenceText.words(self) }
+}
