@@ -1,22 +1,6 @@
 /// The generator's whole decision: a snapshot of the machine in, files, links, decisions
 /// and log lines out. No I/O.
 public enum GeneratorPlanner {
-    /// Every path the reader must probe (unit states, mount point states): profiles' Paths, the
-    /// mount points above them (an automount there is reached through), plus /boot and /efi.
-    /// The unit names whose drop-ins the reader must find: `unitNames(of:)`.
-    public static func unitNames(of profiles: [StagedProfile]) -> [String] {
-        profiles.flatMap { ProfileUnitNames(profile: $0.name).services }
-    }
-
-    /// `extra`: the mounts the units' drop-ins require.
-    public static func pathsToProbe(_ profiles: [StagedProfile], extra: [String] = []) -> [String] {
-        var paths: [String] = []
-        for path in (profiles.flatMap(\.paths) + extra).flatMap({ [$0] + MountPath.ancestors(of: $0) }) + ["/boot", "/efi"] where !paths.contains(where: { MountPath.same($0, path) }) {
-            paths.append(path)
-        }
-        return paths
-    }
-
     public static func plan(_ snapshot: MachineSnapshot, libexecDirectory: String) -> GeneratorOutput {
         var output = GeneratorOutput()
         func log(_ level: LogLevel, _ message: String) { output.diagnostics.append(Diagnostic(level, message)) }
@@ -28,8 +12,8 @@ public enum GeneratorPlanner {
         }
         var commandLine: KernelCommandLine? = nil
         switch snapshot.kernelCommandLine {
-        case .value(let raw):
-            commandLine = KernelCommandLine(parsing: raw, inInitrd: false)
+        case .value(let parsed):
+            commandLine = parsed
         case .unreadable(let reason):
             log(.warning, "Cannot read the kernel command line (\(reason)); boothold= and boothold.hold= are not honoured and automounts are assumed where it matters.")
         }
@@ -42,7 +26,7 @@ public enum GeneratorPlanner {
             }
         }
 
-        let configuration = ProfileConfiguration.evaluate(snapshot.configuration)
+        let configuration = snapshot.configuration
         output.diagnostics += configuration.diagnostics
         output.decisions += configuration.skipped.map {
             ProfileDecision(name: $0.name, decision: .skipped(reason: $0.reason), reason: $0.reason, paths: [])
@@ -66,7 +50,7 @@ public enum GeneratorPlanner {
         log(.debug, version + ".")
 
         let override = holdOverride(commandLine, log: log)
-        let prediction = AutomountPrediction(snapshot: snapshot, commandLine: commandLine)
+        let prediction = AutomountPrediction(snapshot: snapshot)
         for profile in configuration.profiles {
             plan(profile, override: override, prediction: prediction, libexec: libexec, snapshot: snapshot, into: &output)
         }
@@ -180,8 +164,14 @@ public enum GeneratorPlanner {
             return decision(.plain, policySource)
         case .auto:
             for path in paths {
-                guard case .unreadable = path.evidence else { continue }
-                log.append(Diagnostic(.warning, "\(profile.name): \(EvidenceText.shownPath(path)): \(EvidenceText.shown(path.evidence)), holding to be safe."))
+                switch path.evidence {
+                case .unreadable:
+                    log.append(Diagnostic(.warning, "\(profile.name): \(EvidenceText.shownPath(path)): \(EvidenceText.shown(path.evidence)), holding to be safe."))
+                case .notExamined:
+                    log.append(Diagnostic(.error, "\(profile.name): \(EvidenceText.shownPath(path)): \(EvidenceText.shown(path.evidence)) (a bug in the generator's reading), holding to be safe."))
+                default:
+                    continue
+                }
             }
             guard let first = paths.first(where: { $0.evidence.needsHold }) else {
                 return decision(.plain, "no path will be an automount")

@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// The directory every generator input is read under: `/` on a real machine, a fixture tree
-/// in tests (`BOOTHOLD_ROOT`, like zram-generator's `ZRAM_GENERATOR_ROOT`). All reads of the
+/// in tests (`BOOTHOLD_ROOT`, read by `GeneratorEnvironment`, like zram-generator's `ZRAM_GENERATOR_ROOT`). All reads of the
 /// generator go through one value of this type, so no literal `/proc/...` hides in the logic.
 public struct MachineRoot: Sendable, Equatable {
     /// Absolute, without a trailing slash; empty for `/`.
@@ -13,12 +13,6 @@ public struct MachineRoot: Sendable, Equatable {
         var trimmed = directory
         while trimmed.hasSuffix("/") { trimmed.removeLast() }
         self.prefix = trimmed
-    }
-
-    /// `BOOTHOLD_ROOT`, or `/`.
-    public static func fromEnvironment() -> MachineRoot {
-        guard let value = Environment.value("BOOTHOLD_ROOT"), !value.isEmpty else { return MachineRoot("/") }
-        return MachineRoot(value)
     }
 
     public var isHostRoot: Bool { prefix.isEmpty }

@@ -11,14 +11,16 @@ import BootHoldSystem
 /// D-Bus, the mount table, /proc and the outcome records. Nothing here opens a path under an
 /// automount point: mount state comes from the mount table, users from /proc's links.
 struct StatusReader {
-    let root: MachineRoot
+    /// The generator's environment: its root, and systemd's test hooks, as the generator reads them.
+    let environment: GeneratorEnvironment
+    var root: MachineRoot { environment.root }
     let stateDirectory = "/var/lib/boothold"
     let generatorDirectory = "/run/systemd/generator"
 
     /// Every configured profile (valid or skipped), or only `names`; unknown names are returned.
     func read(names: [String]) -> (statuses: [ProfileStatus], unknown: [String]) {
-        let reading = MachineReader(root: root).read()
-        let configuration = ProfileConfiguration.evaluate(reading.snapshot.configuration)
+        let reading = MachineReader(environment: environment).read()
+        let configuration = reading.snapshot.configuration
         let plan = GeneratorPlanner.plan(reading.snapshot, libexecDirectory: "/usr/libexec/boothold")
         // When the generator stops at a guard clause (boothold=0, the initrd), its last line says why.
         let guardReason = plan.decisions.isEmpty ? plan.diagnostics.last.map(\.message) : nil

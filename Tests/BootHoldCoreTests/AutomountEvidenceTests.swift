@@ -210,7 +210,7 @@ extension Machine {
     #expect(MountPath.ancestors(of: "/boot/efi/EFI") == ["/boot/efi", "/boot"])
     #expect(MountPath.ancestors(of: "/boot") == [])
     #expect(MountPath.ancestors(of: "/") == [])
-    #expect(GeneratorPlanner.pathsToProbe(ProfileConfiguration.parse([conf("/etc/boothold/boothold.conf", minimal + "Paths=/boot/loader\n")]).profiles) == ["/boot/loader", "/boot", "/efi"])
+    #expect(AutomountRules.probes(for: ProfileConfiguration.parse([conf("/etc/boothold/boothold.conf", minimal + "Paths=/boot/loader\n")]).profiles) == ["/boot/loader", "/boot", "/efi"])
 }
 
 /// On a BIOS boot gpt-auto does not ask for the loader variable: an empty /boot with no
@@ -237,4 +237,23 @@ extension Machine {
     let decision = try #require(machine.plan().decisions.first)
     #expect(decision.decision == .plain)
     #expect(decision.paths.first.map { EvidenceText.words($0.evidence) }?.hasSuffix("gpt-auto: the ESP goes to /boot (/boot is an empty directory)") == true)
+}
+
+/// An input the reader did not probe is not "unreadable": it holds, as the safe side, but is
+/// logged as an error (a reader bug), never silently.
+@Test(arguments: ["/boot", "/efi"])
+func anInputNotExaminedHoldsAndIsAnError(_ missing: String) throws {
+    let output = Machine().snapshotWith {
+        $0.mountPoints[missing] = nil
+        $0.automountUnits[UnitName.fromPath(missing, suffix: ".automount")!] = nil
+    }
+    let decision = try #require(output.decisions.first)
+    #expect(decision.decision == .paired)
+    let boot = try #require(decision.paths.last)
+    #expect(boot.evidence == .notExamined(input: missing == "/boot" ? "the unit path for boot.automount" : "/efi"))
+    #expect(output.messages(.error).contains { $0.contains("was not examined") && $0.contains("holding to be safe") })
+    // Control: the same machine with every probe present holds nothing and logs no error.
+    let control = Machine().plan()
+    #expect(control.decisions.first?.decision == .plain)
+    #expect(control.messages(.error).isEmpty)
 }

@@ -129,8 +129,8 @@ func guardClauses(_ c: GuardCase) {
 
 @Test func pathsToProbeIncludesAncestorsBootAndEfi() {
     let profiles = ProfileConfiguration.parse([conf("/a.conf", Machine.ostreeProfile + "\n[x]\nStaged=/run/x\nFinalize=/bin/x\nPaths=/efi /var/x\n")]).profiles
-    #expect(GeneratorPlanner.pathsToProbe(profiles) == ["/sysroot", "/boot", "/efi", "/var/x", "/var"])
-    #expect(GeneratorPlanner.pathsToProbe([]) == ["/boot", "/efi"])
+    #expect(AutomountRules.probes(for: profiles) == ["/sysroot", "/boot", "/efi", "/var/x", "/var"])
+    #expect(AutomountRules.probes(for: []) == ["/boot", "/efi"])
 }
 
 @Test func explanationShowsDecisionsEvidenceFilesAndLinks() {

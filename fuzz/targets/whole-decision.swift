@@ -75,9 +75,9 @@ public func fuzzWholeDecision(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CI
     put("/etc/systemd/system/service.d/50-fuzz.conf", parts[4])
     put("/proc/1/maps", parts[5])
 
-    let reading = MachineReader(root: MachineRoot(scratch)).read()
+    let reading = MachineReader(environment: GeneratorEnvironment(root: MachineRoot(scratch))).read()
     let output = GeneratorPlanner.plan(reading.snapshot, libexecDirectory: libexec)
-    let profiles = ProfileConfiguration.parse(reading.snapshot.configuration).profiles
+    let profiles = reading.snapshot.configuration.profiles
 
     var units: [String: [UnitAssignment]] = [:]
     for file in output.files { units[file.relativePath] = readBack(file) }

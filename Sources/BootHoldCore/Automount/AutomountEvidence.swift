@@ -23,13 +23,16 @@ public indirect enum AutomountEvidence: Sendable, Equatable {
     /// An input a rule needed could not be read; treated as an automount (holding is cheap,
     /// a missing hold loses an update).
     case unreadable(input: String, reason: String)
+    /// An input a rule needs was not looked at: the reader's probes (`AutomountRules.probes`)
+    /// missed it, a bug. Treated as an automount like `.unreadable`, and logged as an error.
+    case notExamined(input: String)
     /// No rule matched; `reason` says what was checked.
     case none(reason: String)
 
     /// Whether this evidence makes the path count as an automount.
     public var needsHold: Bool {
         switch self {
-        case .autofsMounted, .automountUnitEnabled, .fstabAutomount, .gptAuto, .unreadable: true
+        case .autofsMounted, .automountUnitEnabled, .fstabAutomount, .gptAuto, .unreadable, .notExamined: true
         case .automountUnitMasked, .none: false
         case .beneath(_, let evidence): evidence.needsHold
         }

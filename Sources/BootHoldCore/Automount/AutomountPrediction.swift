@@ -6,10 +6,8 @@
 /// (ostree#2543).
 struct AutomountPrediction {
     var snapshot: MachineSnapshot
-    /// The parsed command line; nil when it could not be read.
-    var commandLine: KernelCommandLine?
 
-    private var inputs: AutomountInputs { AutomountInputs(snapshot: snapshot, commandLine: commandLine) }
+    private var inputs: AutomountInputs { AutomountInputs(snapshot: snapshot) }
 
     /// The evidence for `path`, or else for the nearest mount point above it that will be an
     /// automount: `Paths=/boot/loader` is reached through a `/boot` automount, and the hold's

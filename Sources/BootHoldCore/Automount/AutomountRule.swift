@@ -12,11 +12,11 @@ enum AutomountAnswer {
     case noMatch(String)
 }
 
-/// What the rules read: the machine as the reader saw it, and the kernel command line parsed
-/// once (nil when it could not be read).
+/// What the rules read: the machine as the reader saw it.
 struct AutomountInputs {
     var snapshot: MachineSnapshot
-    var commandLine: KernelCommandLine?
+    /// The kernel command line, parsed once by the reader; nil when it could not be read.
+    var commandLine: KernelCommandLine? { snapshot.kernelCommandLine.value }
 
     /// fstab is read unless `fstab=` (or `rd.fstab=` in the initrd) is false.
     var fstabEnabled: Bool {
@@ -31,11 +31,23 @@ struct AutomountInputs {
 }
 
 /// The rules, in the order they are tried: first match wins.
-enum AutomountRules {
+public enum AutomountRules {
     static let all: [any AutomountRule] = [AutofsMounted(), AutomountUnitFile(), FstabAutomount(), GptAuto()]
 
     /// The rules that predict an automount before it exists, for a daemon-reload that finds
     /// one mounted (`AutomountPrediction.bootTimeEvidence`): every rule but rule 1, which
     /// only sees what is mounted now.
     static let predictingAtBoot: [any AutomountRule] = all.filter { !($0 is AutofsMounted) }
+
+    /// Every path whose unit state and mount point state the reader must probe for these rules
+    /// (rule 2 reads `<path>.automount`, rule 4 the mount points at `/boot` and `/efi`): the
+    /// profiles' Paths, the mounts their units' drop-ins require (`extra`), the mount points
+    /// above each (an automount there is reached through), and `/boot` and `/efi`.
+    public static func probes(for profiles: [StagedProfile], extra: [String] = []) -> [String] {
+        var paths: [String] = []
+        for path in (profiles.flatMap(\.paths) + extra).flatMap({ [$0] + MountPath.ancestors(of: $0) }) + ["/boot", "/efi"] where !paths.contains(where: { MountPath.same($0, path) }) {
+            paths.append(path)
+        }
+        return paths
+    }
 }

@@ -6,7 +6,7 @@ struct AutomountUnitFile: AutomountRule {
             return .noMatch("no automount unit name for this path")
         }
         guard let reading = inputs.snapshot.automountUnits[unit] else {
-            return .decided(.unreadable(input: "the unit path for \(unit)", reason: "not examined"))
+            return .decided(.notExamined(input: "the unit path for \(unit)"))
         }
         let state: UnitFileState
         switch reading {

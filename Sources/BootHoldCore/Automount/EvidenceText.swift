@@ -37,6 +37,8 @@ enum EvidenceText {
             "reached through \(ancestor): \(words(evidence))"
         case .unreadable(let input, let reason):
             "cannot read \(input) (\(reason)), treated as an automount"
+        case .notExamined(let input):
+            "\(input) was not examined, treated as an automount"
         case .none(let reason):
             reason
         }

@@ -17,6 +17,10 @@ struct GptAuto: AutomountRule {
         if commandLine.boolean(of: "systemd.gpt_auto").value == false {
             return .noMatch("gpt-auto disabled on the kernel command line")
         }
+        // The rules look at both places the ESP may go.
+        if let missing = ["/boot", "/efi"].first(where: { snapshot.mountPoints[$0] == nil }) {
+            return .decided(.notExamined(input: missing))
+        }
         let ruleSets = GptAutoRules.applying(to: snapshot.systemd)
         // A known version outside the rules read is treated as unknown, so is its text.
         let version = ruleSets.count == 1 ? snapshot.systemd.major : nil
