@@ -20,10 +20,13 @@ public struct GeneratorEnvironment: Sendable, Equatable {
     public var logLevel: String?
     /// `SYSTEMD_EXEC_PID`: PID 1 sets it to the generator's own PID (v248+); `*` in tests.
     public var execPID: String?
+    /// `BOOTHOLD_TEST_KILL_AFTER_WRITES` (`OutputFaultPoint`): read by debug builds only.
+    public var killAfterWrites: Int?
 
     public init(
         root: MachineRoot = MachineRoot("/"), helperDirectory: String? = nil, kernelCommandLine: String? = nil,
-        inInitrd: Bool? = nil, inContainer: Bool = false, fstab: String? = nil, logLevel: String? = nil, execPID: String? = nil
+        inInitrd: Bool? = nil, inContainer: Bool = false, fstab: String? = nil, logLevel: String? = nil, execPID: String? = nil,
+        killAfterWrites: Int? = nil
     ) {
         self.root = root
         self.helperDirectory = helperDirectory
@@ -33,11 +36,17 @@ public struct GeneratorEnvironment: Sendable, Equatable {
         self.fstab = fstab
         self.logLevel = logLevel
         self.execPID = execPID
+        self.killAfterWrites = killAfterWrites
     }
 
     /// The process's environment.
     public static func current() -> GeneratorEnvironment {
         func nonEmpty(_ name: String) -> String? { Environment.value(name).flatMap { $0.isEmpty ? nil : $0 } }
+        #if DEBUG
+        let killAfterWrites = Environment.value("BOOTHOLD_TEST_KILL_AFTER_WRITES").flatMap { Int($0) }
+        #else
+        let killAfterWrites: Int? = nil
+        #endif
         return GeneratorEnvironment(
             root: MachineRoot(nonEmpty("BOOTHOLD_ROOT") ?? "/"),
             helperDirectory: nonEmpty("BOOTHOLD_LIBEXECDIR"),
@@ -46,6 +55,7 @@ public struct GeneratorEnvironment: Sendable, Equatable {
             inContainer: Environment.value("SYSTEMD_VIRTUALIZATION")?.hasPrefix("container:") ?? false,
             fstab: nonEmpty("SYSTEMD_FSTAB"),
             logLevel: Environment.value("SYSTEMD_LOG_LEVEL"),
-            execPID: Environment.value("SYSTEMD_EXEC_PID"))
+            execPID: Environment.value("SYSTEMD_EXEC_PID"),
+            killAfterWrites: killAfterWrites)
     }
 }

@@ -43,7 +43,7 @@ public struct MachineRoot: Sendable, Equatable {
 
     /// Whether something (anything, even a dangling symlink) exists at the path.
     public func exists(_ absolutePath: String) throws -> Bool {
-        try status(absolutePath) != nil
+        try PathPresence.of(hostPath(absolutePath)) == .exists
     }
 
     /// The names in a directory of the machine; a missing directory is empty.
@@ -68,14 +68,12 @@ public struct MachineRoot: Sendable, Equatable {
     /// Reads a host path (not re-rooted: `SYSTEMD_FSTAB`, `/proc/self/exe`, `/dev/kmsg`).
     public static func readHostFile(_ path: String, limit: Int = 16 << 20) throws -> [UInt8] {
         try requireRegularFile(path)
-        // O_NONBLOCK too, should a FIFO take the file's place after the check.
-        let fd = try FileDescriptor.open(path, flags: O_RDONLY | O_NOCTTY | O_NONBLOCK)
-        return try fd.closeAfter {
-            do {
-                return try fd.readAll(limit: limit)
-            } catch let error as SystemCallError {
-                throw SystemCallError(error.operation, path: path, errno: error.errno)
-            }
+        do {
+            // O_NONBLOCK too, should a FIFO take the file's place after the check.
+            return try FileDescriptor.readFile(path, flags: O_NOCTTY | O_NONBLOCK, limit: limit)
+        } catch let error as SystemCallError where error.path == nil {
+            // A read error names no path: name it. (open's already does.)
+            throw SystemCallError(error.operation, path: path, errno: error.errno)
         }
     }
 

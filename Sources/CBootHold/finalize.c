@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <string.h>
@@ -40,11 +39,6 @@ int cbhf_spawn(const char *const argv[], int search_path, pid_t *pid) {
     }
     posix_spawnattr_destroy(&attr);
     return r;
-}
-
-int cbhf_poll_readable(int fd, int timeout_ms) {
-    struct pollfd p = { .fd = fd, .events = POLLIN };
-    return poll(&p, 1, timeout_ms);
 }
 
 static volatile sig_atomic_t lock_signal;

@@ -33,7 +33,7 @@ public enum GeneratorTool {
             let environment = GeneratorEnvironment.current()
             let logger = GeneratorLogging.logger(kernelLog: GeneratorLogging.invokedBySystemd(environment), environment: environment)
             let (output, adjusted) = decide(logger: logger, environment: environment)
-            let errors = GeneratorOutputWriter(logger: adjusted).write(output, into: normalDirectory)
+            let errors = GeneratorOutputWriter(logger: adjusted, killAfterWrites: environment.killAfterWrites).write(output, into: normalDirectory)
             return errors.isEmpty ? 0 : 1
         }
     }

@@ -13,10 +13,6 @@
 /// dies of SIGTERM. Returns 0 and *pid, or an errno value (posix_spawn does not set errno).
 int cbhf_spawn(const char *const argv[], int search_path, pid_t *pid);
 
-/// Waits up to `timeout_ms` (-1: forever) for `fd` to become readable: poll(2) on one fd.
-/// Returns 1 readable, 0 timed out, -1 with errno (EINTR is returned, not retried).
-int cbhf_poll_readable(int fd, int timeout_ms);
-
 /// Takes an exclusive lock on `fd`, waiting at most `timeout_usec` (UINT64_MAX: forever):
 /// F_OFD_SETLKW on the whole file, or flock(LOCK_EX) when the kernel or file system
 /// refuses OFD locks (EINVAL), as libglnx's glnx_make_lock_file() does. The wait is bounded
