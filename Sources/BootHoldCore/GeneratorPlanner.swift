@@ -111,19 +111,16 @@ public enum GeneratorPlanner {
         let (dropInMounts, dropInWarnings) = DropInReview.requiredMounts(of: profile, dropIns: snapshot.unitDropIns)
         var decision = decide(profile, dropInMounts: dropInMounts, override: override, prediction: prediction, log: &output.diagnostics)
         (decision.trigger, decision.triggerReason) = trigger(of: profile, snapshot: snapshot)
-        var units = ProfileUnits(profile: profile, decision: decision, libexecDirectory: libexec)
+        var units = ProfileUnits(profile: profile, decision: decision, libexecDirectory: libexec, reportTemplate: snapshot.reportTemplate)
         // What the drop-ins do to the commands just planned goes into the units' headers.
         let (notes, noteLines) = DropInReview.execNotes(units, in: snapshot)
         if !notes.isEmpty {
             decision.dropInNotes = notes
-            units = ProfileUnits(profile: profile, decision: decision, libexecDirectory: libexec)
+            units.decision = decision
         }
-        var links = units.links
+        let links = units.links
         var debugLines: [String] = []
-        if let template = snapshot.reportTemplate {
-            // systemd.generator(7): hook up shipped (template) units with links, not copies.
-            links.append(GeneratedLink(relativePath: units.names.reportLinkPath, target: template))
-        } else {
+        if snapshot.reportTemplate == nil {
             debugLines.append("\(profile.name): \(ProfileUnitNames.reportTemplate) not found in the unit path, no report link.")
         }
 

@@ -4,6 +4,8 @@ struct ProfileUnits {
     var decision: ProfileDecision
     /// Directory of boothold-hold and boothold-finalize, without a trailing slash.
     var libexecDirectory: String
+    /// Where the shipped `boothold-report@.service` is, if anywhere (the report link's target).
+    var reportTemplate: String? = nil
 
     var names: ProfileUnitNames { ProfileUnitNames(profile: profile.name) }
     var finalizeName: String { names.finalize }
@@ -63,9 +65,14 @@ struct ProfileUnits {
     /// `ostree-boot-complete.service` runs after basic.target and `Before=` it, so in the boot
     /// transaction the three make an ordering cycle, which systemd breaks by deleting one of
     /// the jobs (seen on the ostree guest: this unit's).
+    ///
+    /// Then `multi-user.target.wants/boothold-report@NAME.service`, when the template was found:
+    /// systemd.generator(7) hooks up shipped (template) units with links, not copies.
     var links: [GeneratedLink] {
-        guard writesPathUnit else { return [] }
-        return [GeneratedLink(relativePath: names.pathLink.relativePath, target: names.pathLink.target)]
+        var links: [GeneratedLink] = []
+        if writesPathUnit { links.append(GeneratedLink(relativePath: names.pathLink.relativePath, target: names.pathLink.target)) }
+        if let reportTemplate { links.append(GeneratedLink(relativePath: names.reportLinkPath, target: reportTemplate)) }
+        return links
     }
 
     func finalizeUnit() -> UnitFile {
