@@ -41,19 +41,21 @@ public struct GeneratorEnvironment: Sendable, Equatable {
 
     /// The process's environment.
     public static func current() -> GeneratorEnvironment {
-        func nonEmpty(_ name: String) -> String? { Environment.value(name).flatMap { $0.isEmpty ? nil : $0 } }
+        // Each name spelled out in an Environment.value call: the install test checks that
+        // every variable read there is documented in a man page.
+        func nonEmpty(_ value: String?) -> String? { value.flatMap { $0.isEmpty ? nil : $0 } }
         #if DEBUG
         let killAfterWrites = Environment.value("BOOTHOLD_TEST_KILL_AFTER_WRITES").flatMap { Int($0) }
         #else
         let killAfterWrites: Int? = nil
         #endif
         return GeneratorEnvironment(
-            root: MachineRoot(nonEmpty("BOOTHOLD_ROOT") ?? "/"),
-            helperDirectory: nonEmpty("BOOTHOLD_LIBEXECDIR"),
+            root: MachineRoot(nonEmpty(Environment.value("BOOTHOLD_ROOT")) ?? "/"),
+            helperDirectory: nonEmpty(Environment.value("BOOTHOLD_LIBEXECDIR")),
             kernelCommandLine: Environment.value("SYSTEMD_PROC_CMDLINE"),
             inInitrd: Environment.value("SYSTEMD_IN_INITRD").flatMap(SystemdBoolean.parse),
             inContainer: Environment.value("SYSTEMD_VIRTUALIZATION")?.hasPrefix("container:") ?? false,
-            fstab: nonEmpty("SYSTEMD_FSTAB"),
+            fstab: nonEmpty(Environment.value("SYSTEMD_FSTAB")),
             logLevel: Environment.value("SYSTEMD_LOG_LEVEL"),
             execPID: Environment.value("SYSTEMD_EXEC_PID"),
             killAfterWrites: killAfterWrites)

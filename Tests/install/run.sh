@@ -138,7 +138,7 @@ done
 
 # boothold-finalize(8) documents exactly the MESSAGE_IDs the code sends.
 message_ids_documented() {
-    diff -u <(grep -oE '"[0-9a-f]{32}"' Sources/BootHoldCore/FinalizeMessages.swift | tr -d '"' | sort -u) \
+    diff -u <(grep -oE '"[0-9a-f]{32}"' Sources/BootHoldCore/Finalize/FinalizeMessages.swift | tr -d '"' | sort -u) \
             <(grep -oE '^\*[0-9a-f]{32}\*$' man/boothold-finalize.8.scd | tr -d '*' | sort -u)
 }
 check "boothold-finalize(8) lists exactly the MESSAGE_IDs of the code" message_ids_documented
