@@ -58,7 +58,7 @@ struct FinalizeRun {
 
         var lock: ExclusiveLock?
         if let lockPath = request.lock {
-            switch acquireLock(lockPath, until: deadline, records: records, reached: reached) {
+            switch acquireLock(lockPath, until: deadline, inbox: inbox, records: records, reached: reached) {
             case .success(let held): lock = held
             case .failure(let status):
                 ownMounts.releaseAll()
@@ -75,10 +75,10 @@ struct FinalizeRun {
         case failure(Int32)
     }
 
-    private func acquireLock(_ path: String, until deadline: Deadline, records: OutcomeLog, reached: [ReachedPath]) -> LockResult {
+    private func acquireLock(_ path: String, until deadline: Deadline, inbox: SignalInbox, records: OutcomeLog, reached: [ReachedPath]) -> LockResult {
         let attempt: ExclusiveLock.Attempt
         do {
-            attempt = try ExclusiveLock.acquire(path, until: deadline)
+            attempt = try ExclusiveLock.acquire(path, until: deadline, inbox: inbox)
         } catch {
             return .failure(fail(records, reason: "cannot lock \(path): \(error)", status: FinalizeExitCode.internalError, reached: reached))
         }
