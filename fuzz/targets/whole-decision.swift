@@ -118,8 +118,15 @@ public func fuzzWholeDecision(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CI
             if let hold = units[holdName] {
                 let (prefixes, holdArgv) = try SystemdUnitSyntax.commandLine(only(hold, "ExecStart", "hold"))
                 fuzzCheck(prefixes == "+" && holdArgv.first?.text == libexec + "/boothold-hold", "hold ExecStart= \(prefixes) \(holdArgv.map(\.text))")
-                // The profile's paths, then the automounts the drop-in requires.
-                let held = holdArgv.dropFirst(3).map(\.text)
+                // Read back as boothold-hold reads it: the staged file, the finalize unit it pairs
+                // with, the profile's paths, then the automounts the drop-in requires.
+                let command = try? HoldCommand.parse(holdArgv.dropFirst().map(\.text))
+                guard case .hold(let request) = command else {
+                    fuzzFailure("hold ExecStart= \(holdArgv.map(\.text)) does not parse as a hold")
+                }
+                fuzzCheck(request.releaseWhenGone == profile.staged && request.finalizeUnit == name,
+                          "hold ExecStart= \(holdArgv.map(\.text)): staged file or finalize unit is not \(profile.staged), \(name)")
+                let held = request.paths
                 fuzzCheck(held.starts(with: profile.paths) && held.allSatisfy { MountPath.normalize($0) == $0 },
                           "hold paths \(holdArgv.map(\.text)), profile says \(profile.paths)")
                 let (postPrefixes, post) = try SystemdUnitSyntax.commandLine(only(hold, "ExecStopPost", "hold"))
