@@ -71,7 +71,8 @@ public struct MachineReader {
             systemd: SystemdVersionProbe(root: root).read(),
             unitDropIns: unitDropIns,
             pathUnits: Dictionary(profiles.map { ProfileUnitNames(profile: $0.name).path }.map { ($0, units.state(of: $0)) }, uniquingKeysWith: { first, _ in first }))
-        return MachineReading(snapshot: snapshot, helperDirectory: readHelperDirectory(diagnostics: &diagnostics), diagnostics: diagnostics)
+        let helperDirectory = readHelperDirectory(diagnostics: &diagnostics)
+        return MachineReading(snapshot: snapshot, helperDirectory: helperDirectory, diagnostics: diagnostics)
     }
 
     /// The helpers sit beside the generator's own resolved executable, so a build tree, a
