@@ -8,6 +8,8 @@ struct GuardCase: Sendable, CustomTestStringConvertible {
     var libexec = "/usr/libexec/boothold"
     var level: LogLevel
     var says: String
+    /// How many profiles the run reports as skipped (the rest write nothing and report nothing).
+    var skipped = 0
     var testDescription: String { name }
 }
 
@@ -17,7 +19,7 @@ let guardCases: [GuardCase] = [
     .init(name: "boothold=no", machine: Machine().with { $0.commandLine = "boothold=no" }, level: .debug, says: "boothold="),
     .init(name: "boothold=FALSE after boothold=1", machine: Machine().with { $0.commandLine = "boothold=1 boothold=FALSE" }, level: .debug, says: "boothold="),
     .init(name: "no configuration", machine: Machine().with { $0.configuration = [] }, level: .debug, says: "No usable profiles"),
-    .init(name: "only invalid profiles", machine: Machine().with { $0.configuration = [conf("/etc/b.conf", "[x]\nHold=yes\n")] }, level: .debug, says: "No usable profiles"),
+    .init(name: "only invalid profiles", machine: Machine().with { $0.configuration = [conf("/etc/b.conf", "[x]\nHold=yes\n")] }, level: .debug, says: "No usable profiles", skipped: 1),
     .init(name: "relative helper directory", machine: Machine(), libexec: "usr/libexec", level: .error, says: "Helper directory"),
     .init(name: "helper directory with a quote", machine: Machine(), libexec: "/opt/it's", level: .error, says: "Helper directory"),
 ]
@@ -29,6 +31,8 @@ func guardClauses(_ c: GuardCase) {
     #expect(output.links.isEmpty)
     #expect(output.diagnostics.last?.level == c.level)
     #expect(output.diagnostics.last?.message.contains(c.says) == true, "\(output.diagnostics)")
+    // Not vacuous: the count is checked too (one skipped profile, or none at all).
+    #expect(output.decisions.count == c.skipped)
     #expect(output.decisions.allSatisfy { if case .skipped = $0.decision { true } else { false } })
 }
 
