@@ -24,11 +24,13 @@ let package = Package(
 
         // Pure: profiles, configuration, kernel command line, evidence → decision, unit text.
         .target(name: "BootHoldCore"),
-        // The only I/O, libc only: descriptors, root-prefixed reads, logging, atomic output,
+        // The I/O every tool shares, libc only: descriptors, root-prefixed reads, logging,
         // signals, notify, inotify, locks, spawning.
         .target(name: "BootHoldSystem", dependencies: ["BootHoldCore", "CBootHold"]),
-        // The generator's view of the machine: mount tables and fstab through libmount.
-        .target(name: "BootHoldMachine", dependencies: ["BootHoldCore", "BootHoldSystem", "CMount"]),
+        // The generator's view of the machine (its reader: mount tables and fstab through
+        // libmount, unit files, configuration) and its output writer; FinalizeTool uses its
+        // libmount mount context.
+        .target(name: "BootHoldMachine", dependencies: ["BootHoldCore", "BootHoldSystem", "CBootHold", "CMount"]),
         // libsystemd for boothold-finalize only, loaded with dlopen(3), nothing links it:
         // structured journal records, and sd-bus to ask PID 1 about a path's mount unit.
         .target(name: "BootHoldJournal", dependencies: ["BootHoldCore", "BootHoldSystem", "CBootHold"]),

@@ -21,7 +21,9 @@ stale() { local obj=$1; shift; [ ! -e "$obj" ] || [ -n "$(find "$@" -newer "$obj
 
 swift_module() {
     local name=$1; shift
-    local sources=("$root/Sources/$name"/*.swift)
+    # Every .swift file of the target, in its subfolders too (as SwiftPM takes them).
+    local sources
+    mapfile -t sources < <(find "$root/Sources/$name" -name '*.swift' | LC_ALL=C sort)
     stale "$out/$name.o" "${sources[@]}" || return 0
     echo "fuzz/build: $name"
     # shellcheck disable=SC2086

@@ -37,17 +37,14 @@ struct DropInScan {
     /// file at all (a directory called `x.conf`). A dangling symlink is an entry that cannot
     /// be read: the readers say so.
     private func maskState(of path: String) -> Bool? {
-        guard let status = try? root.status(path) else { return nil }
-        switch status.kind {
-        case .symbolicLink:
-            if (try? root.linkTarget(path)) == "/dev/null" { return true }
+        guard var status = try? root.status(path) else { return nil }
+        if status.kind == .symbolicLink {
+            if UnitMask.masks(path, status, under: root) { return true }
             // Another symlink is followed, as systemd does.
             guard let target = try? root.status(path, symlinks: .followed) else { return false }
-            if target.kind == .regular { return target.size == 0 }
-            return target.kind == .characterDevice ? true : nil
-        case .regular: return status.size == 0
-        case .characterDevice: return true
-        case .directory, .other: return nil
+            status = target
         }
+        guard status.kind == .regular || status.kind == .characterDevice else { return nil }
+        return UnitMask.masks(path, status, under: root)
     }
 }

@@ -5,18 +5,24 @@ import BootHoldSystem
 /// skip). Nothing in here is a decision: that is `GeneratorPlanner`'s job.
 public struct MachineReading: Sendable {
     public var snapshot: MachineSnapshot
+    /// Where boothold-hold and boothold-finalize are, for the units' `Exec*=` lines.
+    public var helperDirectory: String
     public var diagnostics: [Diagnostic]
 }
 
-/// Reads every input of the generator once, under one `MachineRoot`.
+/// Reads every input of the generator once, under one `MachineRoot`, and parses it once.
 ///
 /// systemd's own test hooks win over the root, as they do for systemd's generators:
-/// `SYSTEMD_PROC_CMDLINE`, `SYSTEMD_FSTAB`, `SYSTEMD_IN_INITRD`, `SYSTEMD_VIRTUALIZATION`.
+/// `SYSTEMD_PROC_CMDLINE`, `SYSTEMD_FSTAB`, `SYSTEMD_IN_INITRD`, `SYSTEMD_VIRTUALIZATION`
+/// (`GeneratorEnvironment`).
 public struct MachineReader {
     public let root: MachineRoot
+    public let environment: GeneratorEnvironment
 
-    public init(root: MachineRoot) {
-        self.root = root
+    /// `environment.root` is the root read under.
+    public init(environment: GeneratorEnvironment) {
+        self.root = environment.root
+        self.environment = environment
     }
 
     static let loaderDevicePartUUIDVariable =
@@ -24,13 +30,15 @@ public struct MachineReader {
 
     public func read() -> MachineReading {
         var diagnostics: [Diagnostic] = []
-        let configuration = ConfigurationReader(root: root).read(diagnostics: &diagnostics)
-        let profiles = ProfileConfiguration.parse(configuration).profiles
+        // Parsed once here; the planner takes the profiles, the skipped ones and the
+        // diagnostics from the snapshot.
+        let configuration = ProfileConfiguration.evaluate(ConfigurationReader(root: root).read(diagnostics: &diagnostics))
+        let profiles = configuration.profiles
         let dropInReader = UnitDropInReader(root: root)
-        let unitDropIns = GeneratorPlanner.unitNames(of: profiles).flatMap { dropInReader.read(unit: $0, diagnostics: &diagnostics) }
+        let unitDropIns = profiles.flatMap { ProfileUnitNames(profile: $0.name).services }.flatMap { dropInReader.read(unit: $0, diagnostics: &diagnostics) }
         // The mounts those drop-ins require are probed like Paths= entries.
         let dropInMounts = profiles.flatMap { DropInReview.requiredMounts(of: $0, dropIns: unitDropIns).mounts.map(\.path) }
-        let paths = GeneratorPlanner.pathsToProbe(profiles, extra: dropInMounts)
+        let paths = AutomountRules.probes(for: profiles, extra: dropInMounts)
 
         let mounts = readMounts()
         let (fstabPath, fstab) = readFstab(diagnostics: &diagnostics)
@@ -46,9 +54,10 @@ public struct MachineReader {
             mountPointStates[path] = mountPoints.state(of: path)
         }
 
+        let inInitrd = readInInitrd()
         let snapshot = MachineSnapshot(
-            kernelCommandLine: readKernelCommandLine(),
-            inInitrd: readInInitrd(),
+            kernelCommandLine: readKernelCommandLine().map { KernelCommandLine(parsing: $0, inInitrd: inInitrd) },
+            inInitrd: inInitrd,
             inContainer: readInContainer(),
             mounts: mounts,
             fstabPath: fstabPath,
@@ -57,17 +66,34 @@ public struct MachineReader {
             automountUnits: automountUnits,
             mountPoints: mountPointStates,
             configuration: configuration,
-            reportTemplate: units.location(of: "boothold-report@.service"),
+            reportTemplate: units.location(of: ProfileUnitNames.reportTemplate),
             efiBoot: readEFIBoot(),
             systemd: SystemdVersionProbe(root: root).read(),
             unitDropIns: unitDropIns,
-            pathUnits: Dictionary(profiles.map { ($0.name + ".path", units.state(of: $0.name + ".path")) }, uniquingKeysWith: { first, _ in first }))
-        return MachineReading(snapshot: snapshot, diagnostics: diagnostics)
+            pathUnits: Dictionary(profiles.map { ProfileUnitNames(profile: $0.name).path }.map { ($0, units.state(of: $0)) }, uniquingKeysWith: { first, _ in first }))
+        let helperDirectory = readHelperDirectory(diagnostics: &diagnostics)
+        return MachineReading(snapshot: snapshot, helperDirectory: helperDirectory, diagnostics: diagnostics)
+    }
+
+    /// The helpers sit beside the generator's own resolved executable, so a build tree, a
+    /// DESTDIR staging tree and an installed system all name the right `ExecStart=` paths
+    /// (the generators directory only holds a symlink to it). `BOOTHOLD_LIBEXECDIR` overrides.
+    /// Not under the root: it is this process's own executable.
+    func readHelperDirectory(diagnostics: inout [Diagnostic]) -> String {
+        if let override = environment.helperDirectory { return override }
+        do {
+            let executable = try canonicalPath("/proc/self/exe")
+            let directory = String(executable[..<(executable.lastIndex(of: "/") ?? executable.startIndex)])
+            return directory.isEmpty ? "/" : directory
+        } catch {
+            diagnostics.append(Diagnostic(.warning, "Cannot resolve /proc/self/exe (\(error)), assuming /usr/libexec/boothold."))
+            return "/usr/libexec/boothold"
+        }
     }
 
     /// `SYSTEMD_PROC_CMDLINE` (even empty) replaces /proc/cmdline, as in systemd's proc_cmdline().
     func readKernelCommandLine() -> Reading<String> {
-        if let override = Environment.value("SYSTEMD_PROC_CMDLINE") { return .value(override) }
+        if let override = environment.kernelCommandLine { return .value(override) }
         do {
             let bytes = try root.readFile("/proc/cmdline", limit: 1 << 20)
             return .value(String(decoding: bytes, as: UTF8.self))
@@ -79,23 +105,23 @@ public struct MachineReader {
     /// `SYSTEMD_IN_INITRD` (a systemd boolean) else the existence of /etc/initrd-release, the
     /// fallback systemd ≤ 250 generators need because PID 1 sets no variable there.
     func readInInitrd() -> Bool {
-        if let value = Environment.value("SYSTEMD_IN_INITRD"), let flag = SystemdBoolean.parse(value) {
-            return flag
-        }
+        if let flag = environment.inInitrd { return flag }
         return (try? root.exists("/etc/initrd-release")) ?? false
     }
 
     /// `SYSTEMD_VIRTUALIZATION=container:…` (v251+) or /run/systemd/container, never by spawning
     /// systemd-detect-virt (generators must not run other programs).
     func readInContainer() -> Bool {
-        if let value = Environment.value("SYSTEMD_VIRTUALIZATION"), value.hasPrefix("container:") { return true }
+        if environment.inContainer { return true }
         return (try? root.exists("/run/systemd/container")) ?? false
     }
 
     func readMounts() -> Reading<[MountEntry]> {
         let path = root.hostPath("/proc/self/mountinfo")
         do {
-            try Self.requireFile(path)
+            // libmount opens the path itself: refuse a directory (it reports a mere EINVAL) and
+            // anything that is not a regular file (a FIFO would block it forever).
+            try MachineRoot.requireRegularFile(path)
             let table = try MountTable.parse(file: path)
             // The kernel never writes a line libmount cannot parse: a table with one is not
             // the mount table, and an autofs entry may be among the lost lines.
@@ -110,13 +136,13 @@ public struct MachineReader {
 
     /// `SYSTEMD_FSTAB` is used as given (not under the root), like systemd's fstab_path().
     func readFstab(diagnostics: inout [Diagnostic]) -> (String, Reading<[FstabEntry]>) {
-        let override = Environment.value("SYSTEMD_FSTAB").flatMap { $0.isEmpty ? nil : $0 }
+        let override = environment.fstab
         let shownPath = override ?? "/etc/fstab"
         let hostPath = override ?? root.hostPath("/etc/fstab")
         do {
             // systemd's fstab-generator treats a missing fstab as an empty one.
             guard try FileStatus.ifPresent(hostPath, symlinks: .followed) != nil else { return (shownPath, .value([])) }
-            try Self.requireFile(hostPath)
+            try MachineRoot.requireRegularFile(hostPath)
             let table = try MountTable.parse(file: hostPath)
             for line in table.skippedLines {
                 diagnostics.append(Diagnostic(.warning, "\(shownPath):\(line): cannot parse the line, ignoring."))
@@ -143,25 +169,6 @@ public struct MachineReader {
             return .value(try root.exists(Self.loaderDevicePartUUIDVariable))
         } catch {
             return .unreadable(reason: root.describe(error))
-        }
-    }
-}
-
-extension MachineReader {
-    /// libmount opens the path itself: refuse a directory (it reports a mere EINVAL) and
-    /// anything that is not a regular file (a FIFO would block it forever).
-    static func requireFile(_ hostPath: String) throws {
-        try MachineRoot.requireRegularFile(hostPath)
-    }
-}
-
-/// systemd's parse_boolean().
-enum SystemdBoolean {
-    static func parse(_ text: String) -> Bool? {
-        switch text.lowercased() {
-        case "1", "yes", "y", "true", "t", "on": return true
-        case "0", "no", "n", "false", "f", "off": return false
-        default: return nil
         }
     }
 }

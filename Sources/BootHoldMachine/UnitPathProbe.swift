@@ -57,7 +57,7 @@ struct UnitPathProbe {
             let path = "\(directory)/\(unit)"
             do {
                 guard let status = try root.status(path) else { continue }
-                definition = isMask(path, status) ? .masked(path: path) : .present(path: path)
+                definition = UnitMask.masks(path, status, under: root) ? .masked(path: path) : .present(path: path)
                 break
             } catch {
                 return .unreadable(reason: root.describe(error))
@@ -70,19 +70,9 @@ struct UnitPathProbe {
     func location(of unit: String) -> String? {
         for directory in present.value ?? [] {
             let path = "\(directory)/\(unit)"
-            guard let status = try? root.status(path), !isMask(path, status) else { continue }
+            guard let status = try? root.status(path), !UnitMask.masks(path, status, under: root) else { continue }
             return path
         }
         return nil
-    }
-
-    /// A symlink to /dev/null or an empty file masks a unit (systemctl mask, systemd.unit(5)).
-    private func isMask(_ path: String, _ status: FileStatus) -> Bool {
-        switch status.kind {
-        case .symbolicLink: return (try? root.linkTarget(path)) == "/dev/null"
-        case .regular: return status.size == 0
-        case .characterDevice: return true
-        case .directory, .other: return false
-        }
     }
 }

@@ -30,23 +30,17 @@ public enum DurableFile {
 
     /// The file's text, nil when it does not exist; other errors are thrown.
     public static func read(_ path: String, limit: Int = 1 << 20) throws -> String? {
-        let file: FileDescriptor
         do {
-            file = try FileDescriptor.open(path, flags: O_RDONLY | O_NOFOLLOW)
+            return String(decoding: try FileDescriptor.readFile(path, flags: O_NOFOLLOW, limit: limit), as: UTF8.self)
         } catch let error as SystemCallError where error.errno == .noSuchFileOrDirectory {
             return nil
         }
-        let bytes = try file.closeAfter { try file.readAll(limit: limit) }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Whether `path` exists (lstat(2)); errors other than ENOENT/ENOTDIR count as existing,
     /// since "cannot tell" must not read as "nothing staged".
     public static func exists(_ path: String) -> Bool {
-        var info = stat()
-        if lstat(path, &info) == 0 { return true }
-        let error = Errno.current
-        return !(error == .noSuchFileOrDirectory || error == .notDirectory)
+        (try? PathPresence.of(path)) != .missing
     }
 
     /// mkdir -p with `mode` for every directory it creates; the parents are only walked

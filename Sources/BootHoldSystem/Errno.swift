@@ -24,7 +24,6 @@ public struct Errno: Error, Equatable, Hashable, Sendable, CustomStringConvertib
     public static let wouldBlock = Errno(rawValue: EAGAIN)
     public static let resourceBusy = Errno(rawValue: EBUSY)
     public static let invalidArgument = Errno(rawValue: EINVAL)
-    public static let noChild = Errno(rawValue: ECHILD)
 }
 
 /// A failed system call with what it was doing and to what: "open '/boot': Host is down".

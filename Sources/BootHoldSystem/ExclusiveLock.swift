@@ -19,25 +19,25 @@ public struct ExclusiveLock: Sendable {
         case interrupted(signal: Int32)
     }
 
-    /// Opens (creating, mode 0600) `path` and waits for the lock until `deadline`.
-    /// As libglnx does, a lock file that its previous owner unlinked while we waited
-    /// (st_nlink == 0) is opened again, so two processes never both think they hold it.
-    public static func acquire(_ path: String, until deadline: Deadline) throws -> Attempt {
+    /// Opens (creating, mode 0600) `path` and waits for the lock until `deadline`, in a forked
+    /// child (`cbhf_fork_lock`) waited for through `inbox`, which must include SIGCHLD: the
+    /// process keeps one signal regime (blocked signals read from a signalfd), and SIGTERM or
+    /// SIGINT in `inbox` end the wait. As libglnx does, a lock file that its previous owner
+    /// unlinked while we waited (st_nlink == 0) is opened again, so two processes never both
+    /// think they hold it.
+    public static func acquire(_ path: String, until deadline: Deadline, inbox: SignalInbox) throws -> Attempt {
         while true {
             let fd = try FileDescriptor.open(path, flags: O_RDWR | O_CREAT | O_NOCTTY, mode: 0o600)
-            var signal: Int32 = 0
-            let remaining = deadline.remaining()
-            let result = cbhf_lock_wait(fd.rawValue, remaining.isInfinite ? UInt64.max : remaining.microseconds, &signal)
-            if result != 0 {
-                let error = Errno.current
+            let waited: Attempt?
+            do {
+                waited = try wait(for: fd, path: path, until: deadline, inbox: inbox)
+            } catch {
                 fd.close()
-                if error == Errno(rawValue: ETIMEDOUT) { return .timedOut }
-                if error == .interrupted { return .interrupted(signal: signal) }
-                throw SystemCallError("lock", path: path, errno: error)
+                throw error
             }
-            if signal != 0 {
+            if let waited {
                 fd.close()
-                return .interrupted(signal: signal)
+                return waited
             }
             var info = stat()
             guard fstat(fd.rawValue, &info) == 0 else {
@@ -48,6 +48,36 @@ public struct ExclusiveLock: Sendable {
             if info.st_nlink > 0 { return .acquired(ExclusiveLock(descriptor: fd)) }
             fd.close()
         }
+    }
+
+    /// Nil once the child holds the lock for `fd`; else why the wait ended (`fd` not locked).
+    private static func wait(for fd: FileDescriptor, path: String, until deadline: Deadline, inbox: SignalInbox) throws -> Attempt? {
+        let child = ChildProcess(pid: try retryingInterrupts("fork", path: path) { cbhf_fork_lock(fd.rawValue) })
+        while true {
+            switch try child.reapIfEnded() {
+            case .exited(status: 0): return nil
+            case .exited(let status): throw SystemCallError("lock", path: path, errno: Errno(rawValue: status))
+            case .signaled(let signal): throw SystemCallError("lock (the waiting child died of \(signalName(signal)))", path: path, errno: .interrupted)
+            case nil: break
+            }
+            switch try inbox.wait(until: deadline) {
+            case .signal(SIGCHLD):
+                continue
+            case .signal(let signal):
+                try reapKilled(child)
+                return .interrupted(signal: signal)
+            case .deadline:
+                try reapKilled(child)
+                return .timedOut
+            }
+        }
+    }
+
+    /// A child blocked in F_OFD_SETLKW or flock dies of SIGKILL at once: reaped here, blocking.
+    private static func reapKilled(_ child: ChildProcess) throws {
+        child.send(SIGKILL)
+        var status: Int32 = 0
+        _ = try retryingInterrupts("waitpid") { waitpid(child.pid, &status, 0) }
     }
 
     /// Releases the lock (closing the last descriptor of the open file description).

@@ -8,7 +8,6 @@ public struct FileDescriptor: Hashable, Sendable {
     public let rawValue: Int32
     public init(rawValue: Int32) { self.rawValue = rawValue }
 
-    public static let standardInput = FileDescriptor(rawValue: 0)
     public static let standardOutput = FileDescriptor(rawValue: 1)
     public static let standardError = FileDescriptor(rawValue: 2)
 
@@ -61,6 +60,13 @@ public struct FileDescriptor: Hashable, Sendable {
             result.append(contentsOf: chunk[0..<n])
             if result.count > limit { throw SystemCallError("read", errno: Errno(rawValue: EFBIG)) }
         }
+    }
+
+    /// The one way a whole small file is read: open(2) read-only with `flags` added (O_CLOEXEC
+    /// comes with `open`), read to end of file, at most `limit` bytes, close.
+    public static func readFile(_ path: String, flags: Int32 = 0, limit: Int) throws -> [UInt8] {
+        let fd = try FileDescriptor.open(path, flags: O_RDONLY | flags)
+        return try fd.closeAfter { try fd.readAll(limit: limit) }
     }
 
     /// write(2) until every byte is written, EINTR retried.

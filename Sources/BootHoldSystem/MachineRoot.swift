@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// The directory every generator input is read under: `/` on a real machine, a fixture tree
-/// in tests (`BOOTHOLD_ROOT`, like zram-generator's `ZRAM_GENERATOR_ROOT`). All reads of the
+/// in tests (`BOOTHOLD_ROOT`, read by `GeneratorEnvironment`, like zram-generator's `ZRAM_GENERATOR_ROOT`). All reads of the
 /// generator go through one value of this type, so no literal `/proc/...` hides in the logic.
 public struct MachineRoot: Sendable, Equatable {
     /// Absolute, without a trailing slash; empty for `/`.
@@ -13,12 +13,6 @@ public struct MachineRoot: Sendable, Equatable {
         var trimmed = directory
         while trimmed.hasSuffix("/") { trimmed.removeLast() }
         self.prefix = trimmed
-    }
-
-    /// `BOOTHOLD_ROOT`, or `/`.
-    public static func fromEnvironment() -> MachineRoot {
-        guard let value = Environment.value("BOOTHOLD_ROOT"), !value.isEmpty else { return MachineRoot("/") }
-        return MachineRoot(value)
     }
 
     public var isHostRoot: Bool { prefix.isEmpty }
@@ -49,7 +43,7 @@ public struct MachineRoot: Sendable, Equatable {
 
     /// Whether something (anything, even a dangling symlink) exists at the path.
     public func exists(_ absolutePath: String) throws -> Bool {
-        try status(absolutePath) != nil
+        try PathPresence.of(hostPath(absolutePath)) == .exists
     }
 
     /// The names in a directory of the machine; a missing directory is empty.
@@ -74,14 +68,12 @@ public struct MachineRoot: Sendable, Equatable {
     /// Reads a host path (not re-rooted: `SYSTEMD_FSTAB`, `/proc/self/exe`, `/dev/kmsg`).
     public static func readHostFile(_ path: String, limit: Int = 16 << 20) throws -> [UInt8] {
         try requireRegularFile(path)
-        // O_NONBLOCK too, should a FIFO take the file's place after the check.
-        let fd = try FileDescriptor.open(path, flags: O_RDONLY | O_NOCTTY | O_NONBLOCK)
-        return try fd.closeAfter {
-            do {
-                return try fd.readAll(limit: limit)
-            } catch let error as SystemCallError {
-                throw SystemCallError(error.operation, path: path, errno: error.errno)
-            }
+        do {
+            // O_NONBLOCK too, should a FIFO take the file's place after the check.
+            return try FileDescriptor.readFile(path, flags: O_NOCTTY | O_NONBLOCK, limit: limit)
+        } catch let error as SystemCallError where error.path == nil {
+            // A read error names no path: name it. (open's already does.)
+            throw SystemCallError(error.operation, path: path, errno: error.errno)
         }
     }
 

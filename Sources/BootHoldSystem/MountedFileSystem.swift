@@ -19,7 +19,6 @@ extension FileDescriptor {
 
     /// The whole text of a small (procfs) file.
     public static func readSmallFile(_ path: String) throws -> String {
-        let fd = try FileDescriptor.open(path, flags: O_RDONLY)
-        return try fd.closeAfter { String(decoding: try fd.readAll(limit: 4 << 20), as: UTF8.self) }
+        String(decoding: try FileDescriptor.readFile(path, limit: 4 << 20), as: UTF8.self)
     }
 }

@@ -16,16 +16,19 @@ public enum IdleCodePages: Sendable {
 }
 
 /// Waits until at least one of `descriptors` is readable (or has an error or hang-up, which a
-/// read then reports) and returns the readable ones. poll(2) with no timeout, EINTR retried.
-public func waitUntilReadable(_ descriptors: [FileDescriptor], codePages: IdleCodePages = .keep) throws
+/// read then reports) and returns the readable ones; none when `timeoutMilliseconds` (-1: no
+/// timeout) passed first. poll(2), EINTR retried (with the same timeout: callers that keep a
+/// deadline loop and ask again). Giving the code pages back is for untimed waits only.
+public func waitUntilReadable(_ descriptors: [FileDescriptor], timeoutMilliseconds: Int32 = -1, codePages: IdleCodePages = .keep) throws
     -> Set<FileDescriptor>
 {
+    precondition(timeoutMilliseconds == -1 || codePages == .keep, "the page-out wait has no timeout")
     var entries = descriptors.map { pollfd(fd: $0.rawValue, events: Int16(POLLIN), revents: 0) }
     _ = try retryingInterrupts("poll") {
         entries.withUnsafeMutableBufferPointer { buffer -> Int32 in
             switch codePages {
             case .keep:
-                return poll(buffer.baseAddress, nfds_t(buffer.count), -1)
+                return poll(buffer.baseAddress, nfds_t(buffer.count), timeoutMilliseconds)
             case .giveBack:
                 var advised = 0
                 return cbh_page_out_and_poll(buffer.baseAddress, UInt(buffer.count), &advised)

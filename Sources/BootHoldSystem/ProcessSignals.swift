@@ -8,16 +8,32 @@ public struct ReceivedSignal: Sendable, Equatable {
     public let number: Int32
     public let senderPID: UInt32
 
-    /// "SIGTERM", "SIGINT", "SIGHUP", or "signal N".
-    public var name: String {
-        switch number {
-        case SIGTERM: return "SIGTERM"
-        case SIGINT: return "SIGINT"
-        case SIGHUP: return "SIGHUP"
-        default: return "signal \(number)"
-        }
+    /// "SIGTERM", "SIGINT", "SIGHUP", … (`signalName`).
+    public var name: String { signalName(number) }
+}
+
+/// A readable name for a signal number: "SIGTERM", or "signal 42".
+public func signalName(_ signal: Int32) -> String {
+    switch signal {
+    case SIGHUP: return "SIGHUP"
+    case SIGINT: return "SIGINT"
+    case SIGQUIT: return "SIGQUIT"
+    case SIGILL: return "SIGILL"
+    case SIGABRT: return "SIGABRT"
+    case SIGBUS: return "SIGBUS"
+    case SIGFPE: return "SIGFPE"
+    case SIGKILL: return "SIGKILL"
+    case SIGSEGV: return "SIGSEGV"
+    case SIGPIPE: return "SIGPIPE"
+    case SIGALRM: return "SIGALRM"
+    case SIGTERM: return "SIGTERM"
+    case SIGCHLD: return "SIGCHLD"
+    case SIGUSR1: return "SIGUSR1"
+    case SIGUSR2: return "SIGUSR2"
+    default: return "signal \(signal)"
     }
 }
+
 
 /// Signals delivered as readable records on a descriptor (signalfd(2)) instead of handlers,
 /// so a single poll(2) loop waits for them together with everything else.

@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import CBootHold
 
 /// Signals blocked for the whole process and read, one at a time, from a signalfd(2)
 /// (`SignalDescriptor`), waiting no longer than a deadline: a SIGTERM or SIGCHLD that arrives
@@ -27,31 +26,7 @@ public struct SignalInbox: Sendable {
             if let received = try signals.next() { return .signal(received.number) }
             let now = MonotonicInstant.now()
             if deadline.hasPassed(at: now) { return .deadline }
-            _ = try retryingInterrupts("poll") {
-                cbhf_poll_readable(signals.descriptor.rawValue, deadline.pollTimeoutMilliseconds(at: now))
-            }
+            _ = try waitUntilReadable([signals.descriptor], timeoutMilliseconds: deadline.pollTimeoutMilliseconds(at: now))
         }
-    }
-}
-
-/// A readable name for a signal number: "SIGTERM", or "signal 42".
-public func signalName(_ signal: Int32) -> String {
-    switch signal {
-    case SIGHUP: return "SIGHUP"
-    case SIGINT: return "SIGINT"
-    case SIGQUIT: return "SIGQUIT"
-    case SIGILL: return "SIGILL"
-    case SIGABRT: return "SIGABRT"
-    case SIGBUS: return "SIGBUS"
-    case SIGFPE: return "SIGFPE"
-    case SIGKILL: return "SIGKILL"
-    case SIGSEGV: return "SIGSEGV"
-    case SIGPIPE: return "SIGPIPE"
-    case SIGALRM: return "SIGALRM"
-    case SIGTERM: return "SIGTERM"
-    case SIGCHLD: return "SIGCHLD"
-    case SIGUSR1: return "SIGUSR1"
-    case SIGUSR2: return "SIGUSR2"
-    default: return "signal \(signal)"
     }
 }

@@ -26,11 +26,6 @@ public enum SymbolicLink {
     public static func create(_ name: String, pointingAt target: String, in directory: FileDescriptor) throws {
         _ = try retryingInterrupts("symlink", path: name) { symlinkat(target, directory.rawValue, name) }
     }
-
-    /// Whether `path` is a symlink to /dev/null: systemd's way of masking a unit or drop-in.
-    public static func pointsToDevNull(_ path: String) -> Bool {
-        (try? target(of: path)) == "/dev/null"
-    }
 }
 
 /// realpath(3) without the root prefix games: the canonical absolute path.

@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <string.h>
@@ -12,7 +11,6 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
-#include <sys/time.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
@@ -42,86 +40,31 @@ int cbhf_spawn(const char *const argv[], int search_path, pid_t *pid) {
     return r;
 }
 
-int cbhf_poll_readable(int fd, int timeout_ms) {
-    struct pollfd p = { .fd = fd, .events = POLLIN };
-    return poll(&p, 1, timeout_ms);
-}
-
-static volatile sig_atomic_t lock_signal;
-
-static void record_lock_signal(int signo) {
-    lock_signal = signo;
-}
-
-static int lock_once(int fd, int use_ofd) {
-    if (use_ofd) {
-        struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0 };
-        return fcntl(fd, F_OFD_SETLKW, &fl);
-    }
-    return flock(fd, LOCK_EX);
-}
-
-int cbhf_lock_wait(int fd, uint64_t timeout_usec, int *signal_out) {
-    static const int interrupting[] = { SIGALRM, SIGTERM, SIGINT };
-    struct sigaction handler, saved[3];
-    memset(&handler, 0, sizeof handler);
-    handler.sa_handler = record_lock_signal; // no SA_RESTART: the wait must return EINTR
-    sigemptyset(&handler.sa_mask);
-    for (int i = 0; i < 3; i++)
-        sigaction(interrupting[i], &handler, &saved[i]);
-
-    // The timer fires at the deadline and then every 20 ms: a signal that lands between the
-    // flag check and the blocking call is followed by another one that interrupts it.
-    struct itimerval timer = { 0 };
-    int timed = timeout_usec != UINT64_MAX;
-    if (timed) {
-        uint64_t first = timeout_usec > 0 ? timeout_usec : 1;
-        timer.it_value.tv_sec = (time_t) (first / 1000000);
-        timer.it_value.tv_usec = (suseconds_t) (first % 1000000);
-        timer.it_interval.tv_usec = 20000;
-    }
-    lock_signal = 0;
-    if (timed)
-        setitimer(ITIMER_REAL, &timer, NULL);
-
-    sigset_t unblock, saved_mask;
-    sigemptyset(&unblock);
-    for (int i = 0; i < 3; i++)
-        sigaddset(&unblock, interrupting[i]);
-    pthread_sigmask(SIG_UNBLOCK, &unblock, &saved_mask);
-
-    int use_ofd = 1, result, error = 0;
+pid_t cbhf_fork_lock(int fd) {
+    pid_t child = fork();
+    if (child != 0)
+        return child;
+    // The child: async-signal-safe calls only. It inherits the parent's blocked signals, so
+    // only SIGKILL ends the wait early; the lock it takes belongs to the open file
+    // description it shares with the parent, and outlives it.
+    int use_ofd = 1;
     for (;;) {
-        if (lock_signal != 0) {
-            result = -1;
-            error = lock_signal == SIGALRM ? ETIMEDOUT : EINTR;
-            break;
+        int r;
+        if (use_ofd) {
+            struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0 };
+            r = fcntl(fd, F_OFD_SETLKW, &fl);
+        } else {
+            r = flock(fd, LOCK_EX);
         }
-        result = lock_once(fd, use_ofd);
-        if (result == 0)
-            break;
-        error = errno;
-        if (error == EINVAL && use_ofd) {
+        if (r == 0)
+            _exit(0);
+        if (errno == EINVAL && use_ofd) {
             use_ofd = 0;
             continue;
         }
-        if (error != EINTR)
-            break;
+        if (errno != EINTR)
+            _exit(errno & 0xff);
     }
-
-    // Disarm before restoring: a SIGALRM after the handlers are restored would kill us.
-    if (timed) {
-        struct itimerval off = { 0 };
-        setitimer(ITIMER_REAL, &off, NULL);
-    }
-    pthread_sigmask(SIG_SETMASK, &saved_mask, NULL);
-    for (int i = 0; i < 3; i++)
-        sigaction(interrupting[i], &saved[i], NULL);
-    if (signal_out)
-        *signal_out = lock_signal == SIGALRM ? 0 : lock_signal;
-    if (result != 0)
-        errno = error;
-    return result;
 }
 
 int cbhf_fork_path_probe(const char *path, pid_t *pid, int *read_fd) {

@@ -9,13 +9,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-const int cbh_AT_REMOVEDIR = AT_REMOVEDIR;
-#ifdef O_TMPFILE
-const int cbh_O_TMPFILE_SUPPORTED = 1;
-#else
-const int cbh_O_TMPFILE_SUPPORTED = 0;
-#endif
-
 int cbh_open_tmpfile(int dirfd, unsigned int mode) {
 #ifdef O_TMPFILE
     return openat(dirfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, (mode_t) mode);

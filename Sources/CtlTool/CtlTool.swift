@@ -1,4 +1,5 @@
 import BootHoldCore
+import BootHoldMachine
 import BootHoldSystem
 import GeneratorTool
 
@@ -20,7 +21,7 @@ public enum CtlTool {
         case .explain:
             return GeneratorTool.main(["boothold-generator", "--explain"])
         case .status(let names, let json):
-            let reader = StatusReader(root: MachineRoot.fromEnvironment())
+            let reader = StatusReader(environment: GeneratorEnvironment.current())
             let (statuses, unknown) = reader.read(names: names)
             guard unknown.isEmpty else {
                 try? FileDescriptor.standardError.writeAll("bootholdctl: no profile named \(unknown.joined(separator: ", "))\n")

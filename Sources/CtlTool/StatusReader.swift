@@ -11,14 +11,16 @@ import BootHoldSystem
 /// D-Bus, the mount table, /proc and the outcome records. Nothing here opens a path under an
 /// automount point: mount state comes from the mount table, users from /proc's links.
 struct StatusReader {
-    let root: MachineRoot
+    /// The generator's environment: its root, and systemd's test hooks, as the generator reads them.
+    let environment: GeneratorEnvironment
+    var root: MachineRoot { environment.root }
     let stateDirectory = "/var/lib/boothold"
     let generatorDirectory = "/run/systemd/generator"
 
     /// Every configured profile (valid or skipped), or only `names`; unknown names are returned.
     func read(names: [String]) -> (statuses: [ProfileStatus], unknown: [String]) {
-        let reading = MachineReader(root: root).read()
-        let configuration = ProfileConfiguration.evaluate(reading.snapshot.configuration)
+        let reading = MachineReader(environment: environment).read()
+        let configuration = reading.snapshot.configuration
         let plan = GeneratorPlanner.plan(reading.snapshot, libexecDirectory: "/usr/libexec/boothold")
         // When the generator stops at a guard clause (boothold=0, the initrd), its last line says why.
         let guardReason = plan.decisions.isEmpty ? plan.diagnostics.last.map(\.message) : nil
@@ -73,7 +75,7 @@ struct StatusReader {
 
     /// What the unit header says, or why there is no unit.
     private func generation(of name: String, skipped: String?, guardReason: String?) -> ProfileStatus.Generation {
-        let unit = generatorDirectory + "/" + name + ".service"
+        let unit = generatorDirectory + "/" + ProfileUnitNames(profile: name).finalize
         guard let bytes = try? root.readFileIfPresent(unit, limit: 1 << 20) else {
             if let skipped { return .notGenerated(reason: "the profile is invalid: \(skipped)") }
             if let guardReason { return .notGenerated(reason: guardReason) }
@@ -90,7 +92,7 @@ struct StatusReader {
                 pathLines.append(String(text))
             }
         }
-        let paired = (try? root.exists(generatorDirectory + "/" + name + "-hold.service")) == true
+        let paired = (try? root.exists(generatorDirectory + "/" + ProfileUnitNames(profile: name).hold)) == true
         return .generated(paired: paired, decision: decision, pathLines: pathLines)
     }
 

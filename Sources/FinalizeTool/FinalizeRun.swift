@@ -13,14 +13,6 @@ struct FinalizeRun {
     /// Read once: every record of this attempt names the same boot.
     let bootID = currentBootID()
 
-    /// After the deadline's SIGTERM the command gets this long before SIGKILL: 5 s, or half
-    /// the timeout if that is shorter. The generator leaves 10 s (half the timeout under
-    /// 20 s) between this deadline and systemd's own stop timeout, whose signal would hit
-    /// boothold-finalize too and lose the result, so the grace must end well inside it.
-    static func killGrace(timeout: TimeSpan) -> TimeSpan {
-        min(.seconds(5), TimeSpan(microseconds: timeout.microseconds / 2))
-    }
-
     private var records: OutcomeLog {
         OutcomeLog(name: request.name, staged: request.staged, stateDirectory: request.stateDirectory, log: log)
     }
@@ -66,7 +58,7 @@ struct FinalizeRun {
 
         var lock: ExclusiveLock?
         if let lockPath = request.lock {
-            switch acquireLock(lockPath, until: deadline, records: records, reached: reached) {
+            switch acquireLock(lockPath, until: deadline, inbox: inbox, records: records, reached: reached) {
             case .success(let held): lock = held
             case .failure(let status):
                 ownMounts.releaseAll()
@@ -83,10 +75,10 @@ struct FinalizeRun {
         case failure(Int32)
     }
 
-    private func acquireLock(_ path: String, until deadline: Deadline, records: OutcomeLog, reached: [ReachedPath]) -> LockResult {
+    private func acquireLock(_ path: String, until deadline: Deadline, inbox: SignalInbox, records: OutcomeLog, reached: [ReachedPath]) -> LockResult {
         let attempt: ExclusiveLock.Attempt
         do {
-            attempt = try ExclusiveLock.acquire(path, until: deadline)
+            attempt = try ExclusiveLock.acquire(path, until: deadline, inbox: inbox)
         } catch {
             return .failure(fail(records, reason: "cannot lock \(path): \(error)", status: FinalizeExitCode.internalError, reached: reached))
         }
@@ -213,7 +205,7 @@ struct FinalizeRun {
                 ending.forwarded = signal
                 child.send(signal)
             case .deadline where ending.stoppedAt == nil:
-                let grace = FinalizeRun.killGrace(timeout: request.timeout)
+                let grace = ShutdownBudget.killGrace(commandDeadline: request.timeout)
                 log.error("\(request.command[0]) did not finish within \(request.timeout): sending SIGTERM, SIGKILL in \(grace)")
                 ending.stoppedAt = SIGTERM
                 child.send(SIGTERM)

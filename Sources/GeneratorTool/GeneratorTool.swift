@@ -23,44 +23,29 @@ public enum GeneratorTool {
         case .explain:
             // The explanation already says what the info lines would: only warnings and errors
             // are logged on top, unless SYSTEMD_LOG_LEVEL asks for more.
-            var logger = GeneratorLogging.logger(kernelLog: false)
-            if Environment.value("SYSTEMD_LOG_LEVEL") == nil { logger.maxLevel = .warning }
-            let (output, _) = decide(logger: logger)
+            let environment = GeneratorEnvironment.current()
+            var logger = GeneratorLogging.logger(kernelLog: false, environment: environment)
+            if environment.logLevel == nil { logger.maxLevel = .warning }
+            let (output, _) = decide(logger: logger, environment: environment)
             try? FileDescriptor.standardOutput.writeAll(output.explanation())
             return 0
         case .generate(let normalDirectory):
-            let (output, logger) = decide(logger: GeneratorLogging.logger(kernelLog: GeneratorLogging.invokedBySystemd))
-            let errors = GeneratorOutputWriter(logger: logger).write(output, into: normalDirectory)
+            let environment = GeneratorEnvironment.current()
+            let logger = GeneratorLogging.logger(kernelLog: GeneratorLogging.invokedBySystemd(environment), environment: environment)
+            let (output, adjusted) = decide(logger: logger, environment: environment)
+            let errors = GeneratorOutputWriter(logger: adjusted, killAfterWrites: environment.killAfterWrites).write(output, into: normalDirectory)
             return errors.isEmpty ? 0 : 1
         }
     }
 
     /// Reads everything, plans, and logs every diagnostic; nothing is written.
-    private static func decide(logger initialLogger: Logger) -> (GeneratorOutput, Logger) {
-        let reading = MachineReader(root: MachineRoot.fromEnvironment()).read()
-        let commandLine = reading.snapshot.kernelCommandLine.value.map {
-            KernelCommandLine(parsing: $0, inInitrd: reading.snapshot.inInitrd)
-        }
-        let logger = GeneratorLogging.adjusted(initialLogger, for: commandLine)
-        let output = GeneratorPlanner.plan(reading.snapshot, libexecDirectory: libexecDirectory(logger: logger))
+    private static func decide(logger initialLogger: Logger, environment: GeneratorEnvironment) -> (GeneratorOutput, Logger) {
+        let reading = MachineReader(environment: environment).read()
+        let logger = GeneratorLogging.adjusted(initialLogger, for: reading.snapshot.kernelCommandLine.value, environment: environment)
+        let output = GeneratorPlanner.plan(reading.snapshot, libexecDirectory: reading.helperDirectory)
         for diagnostic in reading.diagnostics + output.diagnostics {
             logger.log(diagnostic.level, diagnostic.message)
         }
         return (output, logger)
-    }
-
-    /// The helpers sit beside the generator's own resolved executable, so a build tree, a
-    /// DESTDIR staging tree and an installed system all name the right `ExecStart=` paths
-    /// (the generators directory only holds a symlink to it). `BOOTHOLD_LIBEXECDIR` overrides.
-    private static func libexecDirectory(logger: Logger) -> String {
-        if let override = Environment.value("BOOTHOLD_LIBEXECDIR"), !override.isEmpty { return override }
-        do {
-            let executable = try canonicalPath("/proc/self/exe")
-            let directory = String(executable[..<(executable.lastIndex(of: "/") ?? executable.startIndex)])
-            return directory.isEmpty ? "/" : directory
-        } catch {
-            logger.warning("Cannot resolve /proc/self/exe (\(error)), assuming /usr/libexec/boothold.")
-            return "/usr/libexec/boothold"
-        }
     }
 }

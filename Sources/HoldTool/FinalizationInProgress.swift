@@ -8,10 +8,11 @@ import BootHoldSystem
 /// for (ostree#2543). The finalize unit has processes only while its stop command runs.
 enum FinalizationInProgress {
     /// Why a vanished staged file must not release now ("x.service is finalizing"), or nil
-    /// when it may: also nil when this hold does not run as a paired `NAME-hold.service`.
-    static func reasonToKeepHolding() -> String? {
-        guard let own = ControlGroupProcesses.ownPath(),
-              let finalize = ServiceControlGroup.pairedFinalizeUnit(ofHold: own) else { return nil }
+    /// when it may: also nil when the hold was not told a finalize unit (`--finalize-unit`),
+    /// or does not run as a service beside it.
+    static func reasonToKeepHolding(finalizeUnit: String?) -> String? {
+        guard let finalizeUnit, let own = ControlGroupProcesses.ownPath(),
+              let finalize = ServiceControlGroup.sibling(finalizeUnit, of: own) else { return nil }
         let unit = ServiceControlGroup.unitName(finalize)
         switch ControlGroupProcesses.of(finalize) {
         case .none: return nil

@@ -3,7 +3,7 @@ import BootHoldSystem
 
 /// `boothold-hold --after-stop …`, the hold unit's `ExecStopPost=`: says in the journal when
 /// the hold stopped while a deployment is staged, and why (`HoldStopReport`). It runs in the
-/// hold unit's cgroup, which names the unit and its finalize pair. Always exits 0: a failing
+/// hold unit's cgroup, which names the unit; `--finalize-unit` names its finalize pair. Always exits 0: a failing
 /// `ExecStopPost=` would change the unit's result, and the result is what it reports on.
 enum HoldAfterStop {
     static func run(_ request: HoldRequest, log: Logger) -> HoldExitStatus {
@@ -17,7 +17,7 @@ enum HoldAfterStop {
             }
         }
         let own = ControlGroupProcesses.ownPath()
-        let finalize = own.flatMap(ServiceControlGroup.pairedFinalizeUnit(ofHold:))
+        let finalize = request.finalizeUnit.flatMap { unit in own.flatMap { ServiceControlGroup.sibling(unit, of: $0) } }
         let report = HoldStopReport(
             paths: request.paths, stagedFile: request.releaseWhenGone, stagedFileExists: exists,
             stop: ServiceStopResult(

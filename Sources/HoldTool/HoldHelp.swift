@@ -1,7 +1,7 @@
 enum HoldHelp {
     static let text = """
-        Usage: boothold-hold [--release-when-gone FILE] PATH...
-               boothold-hold --after-stop [--release-when-gone FILE] PATH...
+        Usage: boothold-hold [--release-when-gone FILE] [--finalize-unit UNIT] PATH...
+               boothold-hold --after-stop [--release-when-gone FILE] [--finalize-unit UNIT] PATH...
 
         Keep each mount point PATH busy, so that autofs cannot expire it (an automounted
         /boot stays mounted until a staged deployment is finalized at shutdown). Run from
@@ -16,7 +16,10 @@ enum HoldHelp {
           --release-when-gone FILE  hold the paths only while FILE exists (a deployment
                                     is staged): ready at once when it does not, pin when
                                     it appears, release when it goes away and keep
-                                    watching; not while the paired NAME.service finalizes
+                                    watching
+          --finalize-unit UNIT      the finalize unit this hold is paired with: while it
+                                    runs its ExecStop= (it has processes in its cgroup,
+                                    beside the hold's), FILE going away does not release
           --after-stop              as ExecStopPost=: log when the hold stopped while FILE
                                     exists, and why ($SERVICE_RESULT, $EXIT_CODE,
                                     $EXIT_STATUS); always exits 0

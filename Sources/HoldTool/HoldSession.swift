@@ -105,7 +105,7 @@ struct HoldSession {
                 }
                 switch change {
                 case .appeared: return .stagedFileAppeared
-                case .gone: return .stagedFileGone(keepHolding: FinalizationInProgress.reasonToKeepHolding())
+                case .gone: return .stagedFileGone(keepHolding: FinalizationInProgress.reasonToKeepHolding(finalizeUnit: request.finalizeUnit))
                 case nil: continue
                 }
             }

@@ -56,18 +56,18 @@ let evidenceCases: [EvidenceCase] = [
     }, boot: .autofsMounted, paired: true),
     // Rule 3.
     .init(name: "fstab x-systemd.automount", machine: Machine().fstabLine("UUID=1 /boot vfat umask=0077,x-systemd.automount,x-systemd.idle-timeout=1min"),
-          boot: .fstabAutomount(source: "fstab", option: "x-systemd.automount in /etc/fstab"), paired: true),
+          boot: .fstabAutomount(source: .fstab(file: "/etc/fstab"), option: "x-systemd.automount"), paired: true),
     .init(name: "fstab comment=systemd.automount", machine: Machine().fstabLine("UUID=1 /boot vfat comment=systemd.automount,nofail"),
-          boot: .fstabAutomount(source: "fstab", option: "comment=systemd.automount in /etc/fstab"), paired: true),
+          boot: .fstabAutomount(source: .fstab(file: "/etc/fstab"), option: "comment=systemd.automount"), paired: true),
     .init(name: "fstab target //boot/ is /boot", machine: Machine().fstabLine("UUID=1 //boot/ vfat x-systemd.automount"),
-          boot: .fstabAutomount(source: "fstab", option: "x-systemd.automount in /etc/fstab"), paired: true),
+          boot: .fstabAutomount(source: .fstab(file: "/etc/fstab"), option: "x-systemd.automount"), paired: true),
     .init(name: "fstab target /boot/. is /boot", machine: Machine().fstabLine("UUID=1 /boot/. vfat x-systemd.automount"),
-          boot: .fstabAutomount(source: "fstab", option: "x-systemd.automount in /etc/fstab"), paired: true),
+          boot: .fstabAutomount(source: .fstab(file: "/etc/fstab"), option: "x-systemd.automount"), paired: true),
     .init(name: "automount option as a substring does not count", machine: Machine().fstabLine("UUID=1 /boot vfat x-systemd.automountx,nox-systemd.automount"),
           boot: .none(reason: "no autofs mounted; no boot.automount unit file; the fstab entry has no automount option; gpt-auto: fstab has /boot"), paired: false),
     // systemd splits at unescaped commas and ignores quotes (checked against 252 below).
     .init(name: "a comma inside quotes still splits options", machine: Machine().fstabLine("UUID=1 /boot vfat context=\"a,x-systemd.automount,b\""),
-          boot: .fstabAutomount(source: "fstab", option: "x-systemd.automount in /etc/fstab"), paired: true),
+          boot: .fstabAutomount(source: .fstab(file: "/etc/fstab"), option: "x-systemd.automount"), paired: true),
     .init(name: "an escaped comma does not split options", machine: Machine().fstabLine("UUID=1 /boot vfat a\\,x-systemd.automount"),
           boot: .none(reason: "no autofs mounted; no boot.automount unit file; the fstab entry has no automount option; gpt-auto: fstab has /boot"), paired: false),
     .init(name: "autofs fstab lines are ignored", machine: Machine().fstabLine("auto.boot /boot autofs x-systemd.automount"),
@@ -75,15 +75,15 @@ let evidenceCases: [EvidenceCase] = [
     .init(name: "first fstab entry for a mount point wins", machine: Machine().fstabLine("UUID=1 /boot ext4 defaults").fstabLine("UUID=2 /boot/ vfat x-systemd.automount"),
           boot: .none(reason: "no autofs mounted; no boot.automount unit file; the fstab entry has no automount option; gpt-auto: fstab has /boot"), paired: false),
     .init(name: "an autofs line does not claim the mount point", machine: Machine().fstabLine("x /boot autofs defaults").fstabLine("UUID=2 /boot vfat x-systemd.automount"),
-          boot: .fstabAutomount(source: "fstab", option: "x-systemd.automount in /etc/fstab"), paired: true),
+          boot: .fstabAutomount(source: .fstab(file: "/etc/fstab"), option: "x-systemd.automount"), paired: true),
     .init(name: "automount on /boot/efi only", machine: Machine().fstabLine("UUID=1 /boot/efi vfat x-systemd.automount"),
           boot: .none(reason: "no autofs mounted; no boot.automount unit file; no fstab entry; gpt-auto: fstab has /boot/efi"), paired: false),
     .init(name: "fstab=no skips fstab", machine: Machine().fstabLine("UUID=1 /boot vfat x-systemd.automount").with { $0.commandLine = "fstab=no" },
           boot: .none(reason: "no autofs mounted; no boot.automount unit file; fstab disabled on the kernel command line; gpt-auto: /boot is a non-empty directory"), paired: false),
     .init(name: "rd.fstab=no is ignored outside the initrd", machine: Machine().fstabLine("UUID=1 /boot vfat x-systemd.automount").with { $0.commandLine = "rd.fstab=no" },
-          boot: .fstabAutomount(source: "fstab", option: "x-systemd.automount in /etc/fstab"), paired: true),
+          boot: .fstabAutomount(source: .fstab(file: "/etc/fstab"), option: "x-systemd.automount"), paired: true),
     .init(name: "systemd.mount-extra= with automount", machine: Machine().with { $0.commandLine = "systemd.mount-extra=UUID=1:/boot:vfat:x-systemd.automount" },
-          boot: .fstabAutomount(source: "systemd.mount-extra=", option: "x-systemd.automount on the kernel command line"), paired: true),
+          boot: .fstabAutomount(source: .mountExtra, option: "x-systemd.automount"), paired: true),
     .init(name: "fstab entry comes before systemd.mount-extra=", machine: Machine().fstabLine("UUID=1 /boot ext4 defaults").with { $0.commandLine = "systemd.mount-extra=UUID=1:/boot:vfat:x-systemd.automount" },
           boot: .none(reason: "no autofs mounted; no boot.automount unit file; the fstab entry has no automount option; gpt-auto: fstab has /boot"), paired: false),
     // Rule 4.
@@ -122,7 +122,7 @@ let evidenceCases: [EvidenceCase] = [
           boot: .unreadable(input: "/boot", reason: "EACCES"), paired: true),
     // An unreadable input a rule never reaches does not matter.
     .init(name: "unreadable EFI variable after an fstab match", machine: Machine().fstabLine("UUID=1 /boot vfat x-systemd.automount").with { $0.loader = .unreadable(reason: "EPERM") },
-          boot: .fstabAutomount(source: "fstab", option: "x-systemd.automount in /etc/fstab"), paired: true),
+          boot: .fstabAutomount(source: .fstab(file: "/etc/fstab"), option: "x-systemd.automount"), paired: true),
 ]
 
 @Test("evidence per rule and its precedence", arguments: evidenceCases)
@@ -136,7 +136,7 @@ func evidence(_ c: EvidenceCase) throws {
     // The reason is in every file's header and in the info line.
     for file in output.files {
         #expect(file.contents.contains("# /boot: "))
-        #expect(file.contents.contains(Display.escaped(c.boot.reason)))
+        #expect(file.contents.contains(EvidenceText.shown(c.boot)))
     }
     #expect(output.messages(.info) == ["ostree-finalize-staged: \(decision.summary)"])
     if case .unreadable = c.boot {
@@ -191,10 +191,10 @@ extension Machine {
         $0.configuration = [conf("/etc/boothold/boothold.conf", minimal + "Paths=/boot/loader\n")]
     }
     let decision = try #require(machine.plan().decisions.first)
-    let expected = AutomountEvidence.beneath(ancestor: "/boot", .fstabAutomount(source: "fstab", option: "x-systemd.automount in /etc/fstab"))
+    let expected = AutomountEvidence.beneath(ancestor: "/boot", .fstabAutomount(source: .fstab(file: "/etc/fstab"), option: "x-systemd.automount"))
     #expect(decision.paths == [PathDecision(path: "/boot/loader", evidence: expected)])
     #expect(decision.decision == .paired)
-    #expect(expected.reason == "reached through /boot: fstab x-systemd.automount in /etc/fstab")
+    #expect(EvidenceText.words(expected) == "reached through /boot: fstab x-systemd.automount in /etc/fstab")
 }
 
 /// An automount below a needed path is not on the way to it.
@@ -210,7 +210,7 @@ extension Machine {
     #expect(MountPath.ancestors(of: "/boot/efi/EFI") == ["/boot/efi", "/boot"])
     #expect(MountPath.ancestors(of: "/boot") == [])
     #expect(MountPath.ancestors(of: "/") == [])
-    #expect(GeneratorPlanner.pathsToProbe(ProfileConfiguration.parse([conf("/etc/boothold/boothold.conf", minimal + "Paths=/boot/loader\n")]).profiles) == ["/boot/loader", "/boot", "/efi"])
+    #expect(AutomountRules.probes(for: ProfileConfiguration.parse([conf("/etc/boothold/boothold.conf", minimal + "Paths=/boot/loader\n")]).profiles) == ["/boot/loader", "/boot", "/efi"])
 }
 
 /// On a BIOS boot gpt-auto does not ask for the loader variable: an empty /boot with no
@@ -236,5 +236,24 @@ extension Machine {
     }
     let decision = try #require(machine.plan().decisions.first)
     #expect(decision.decision == .plain)
-    #expect(decision.paths.first?.evidence.reason.hasSuffix("gpt-auto: the ESP goes to /boot (/boot is an empty directory)") == true)
+    #expect(decision.paths.first.map { EvidenceText.words($0.evidence) }?.hasSuffix("gpt-auto: the ESP goes to /boot (/boot is an empty directory)") == true)
+}
+
+/// An input the reader did not probe is not "unreadable": it holds, as the safe side, but is
+/// logged as an error (a reader bug), never silently.
+@Test(arguments: ["/boot", "/efi"])
+func anInputNotExaminedHoldsAndIsAnError(_ missing: String) throws {
+    let output = Machine().snapshotWith {
+        $0.mountPoints[missing] = nil
+        $0.automountUnits[UnitName.fromPath(missing, suffix: ".automount")!] = nil
+    }
+    let decision = try #require(output.decisions.first)
+    #expect(decision.decision == .paired)
+    let boot = try #require(decision.paths.last)
+    #expect(boot.evidence == .notExamined(input: missing == "/boot" ? "the unit path for boot.automount" : "/efi"))
+    #expect(output.messages(.error).contains { $0.contains("was not examined") && $0.contains("holding to be safe") })
+    // Control: the same machine with every probe present holds nothing and logs no error.
+    let control = Machine().plan()
+    #expect(control.decisions.first?.decision == .plain)
+    #expect(control.messages(.error).isEmpty)
 }

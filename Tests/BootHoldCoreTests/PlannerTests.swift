@@ -8,6 +8,8 @@ struct GuardCase: Sendable, CustomTestStringConvertible {
     var libexec = "/usr/libexec/boothold"
     var level: LogLevel
     var says: String
+    /// How many profiles the run reports as skipped (the rest write nothing and report nothing).
+    var skipped = 0
     var testDescription: String { name }
 }
 
@@ -17,7 +19,7 @@ let guardCases: [GuardCase] = [
     .init(name: "boothold=no", machine: Machine().with { $0.commandLine = "boothold=no" }, level: .debug, says: "boothold="),
     .init(name: "boothold=FALSE after boothold=1", machine: Machine().with { $0.commandLine = "boothold=1 boothold=FALSE" }, level: .debug, says: "boothold="),
     .init(name: "no configuration", machine: Machine().with { $0.configuration = [] }, level: .debug, says: "No usable profiles"),
-    .init(name: "only invalid profiles", machine: Machine().with { $0.configuration = [conf("/etc/b.conf", "[x]\nHold=yes\n")] }, level: .debug, says: "No usable profiles"),
+    .init(name: "only invalid profiles", machine: Machine().with { $0.configuration = [conf("/etc/b.conf", "[x]\nHold=yes\n")] }, level: .debug, says: "No usable profiles", skipped: 1),
     .init(name: "relative helper directory", machine: Machine(), libexec: "usr/libexec", level: .error, says: "Helper directory"),
     .init(name: "helper directory with a quote", machine: Machine(), libexec: "/opt/it's", level: .error, says: "Helper directory"),
 ]
@@ -29,6 +31,8 @@ func guardClauses(_ c: GuardCase) {
     #expect(output.links.isEmpty)
     #expect(output.diagnostics.last?.level == c.level)
     #expect(output.diagnostics.last?.message.contains(c.says) == true, "\(output.diagnostics)")
+    // Not vacuous: the count is checked too (one skipped profile, or none at all).
+    #expect(output.decisions.count == c.skipped)
     #expect(output.decisions.allSatisfy { if case .skipped = $0.decision { true } else { false } })
 }
 
@@ -87,7 +91,9 @@ func guardClauses(_ c: GuardCase) {
     }
     let output = machine.plan()
     #expect(output.decisions.map(\.name) == ["broken", "ostree-finalize-staged", "vendor-ab"])
-    #expect(output.decisions.map(\.decision) == [.skipped(reason: output.decisions[0].reason), .paired, .plain])
+    // The skip names the file, the line, the profile and the key, as the logged error does.
+    let skip = "/etc/boothold/boothold.conf.d/50-vendor.conf:8: [broken] Finalize= is not set, skipping profile."
+    #expect(output.decisions.map(\.decision) == [.skipped(reason: skip), .paired, .plain])
     #expect(output.fileNames == ["ostree-finalize-staged.service", "ostree-finalize-staged-hold.service", "ostree-finalize-staged.path",
                                  "ostree-finalize-staged-start.timer", "vendor-ab.service"])
     #expect(output.links.map(\.relativePath) == ["paths.target.wants/ostree-finalize-staged.path",
@@ -97,6 +103,7 @@ func guardClauses(_ c: GuardCase) {
     #expect(vendor.contains("SourcePath=/etc/boothold/boothold.conf.d/50-vendor.conf\n"))
     #expect(!vendor.contains("ConditionPathExists"))
     #expect(output.messages(.error).count == 1)
+    #expect(output.messages(.error) == [skip])
     #expect(output.messages(.info).count == 2)
 }
 
@@ -131,8 +138,8 @@ func guardClauses(_ c: GuardCase) {
 
 @Test func pathsToProbeIncludesAncestorsBootAndEfi() {
     let profiles = ProfileConfiguration.parse([conf("/a.conf", Machine.ostreeProfile + "\n[x]\nStaged=/run/x\nFinalize=/bin/x\nPaths=/efi /var/x\n")]).profiles
-    #expect(GeneratorPlanner.pathsToProbe(profiles) == ["/sysroot", "/boot", "/efi", "/var/x", "/var"])
-    #expect(GeneratorPlanner.pathsToProbe([]) == ["/boot", "/efi"])
+    #expect(AutomountRules.probes(for: profiles) == ["/sysroot", "/boot", "/efi", "/var/x", "/var"])
+    #expect(AutomountRules.probes(for: []) == ["/boot", "/efi"])
 }
 
 @Test func explanationShowsDecisionsEvidenceFilesAndLinks() {

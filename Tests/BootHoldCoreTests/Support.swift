@@ -42,20 +42,21 @@ struct Machine {
 
     var snapshot: MachineSnapshot {
         // Every probed path defaults to a populated directory and an absent automount unit.
-        let profiles = ProfileConfiguration.parse(configuration).profiles
+        let evaluation = ProfileConfiguration.evaluate(configuration)
+        let profiles = evaluation.profiles
         var units = self.units
         var points = self.mountPoints
         let extra = profiles.flatMap { DropInReview.requiredMounts(of: $0, dropIns: unitDropIns).mounts.map(\.path) }
-        for path in GeneratorPlanner.pathsToProbe(profiles, extra: extra) {
+        for path in AutomountRules.probes(for: profiles, extra: extra) {
             let unit = UnitName.fromPath(path, suffix: ".automount")!
             if units[unit] == nil { units[unit] = .value(UnitFileState(definition: .absent, pulledInBy: [])) }
             if points[path] == nil { points[path] = .value(.nonEmptyDirectory) }
         }
         return MachineSnapshot(
-            kernelCommandLine: .value(commandLine), inInitrd: inInitrd, inContainer: inContainer,
+            kernelCommandLine: .value(KernelCommandLine(parsing: commandLine, inInitrd: inInitrd)), inInitrd: inInitrd, inContainer: inContainer,
             mounts: mounts, fstabPath: "/etc/fstab", fstab: fstab, loaderDevicePartUUID: loader,
-            automountUnits: units, mountPoints: points, configuration: configuration,
-            reportTemplate: reportTemplate, systemd: systemd, unitDropIns: unitDropIns)
+            automountUnits: units, mountPoints: points, configuration: evaluation,
+            reportTemplate: reportTemplate, efiBoot: .value(true), systemd: systemd, unitDropIns: unitDropIns, pathUnits: [:])
     }
 
     func plan() -> GeneratorOutput {
@@ -105,4 +106,9 @@ func temporaryDirectory() throws -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("boothold-core-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
+}
+
+extension AutomountEvidence {
+    /// The evidence's words as `EvidenceText` shows them, unescaped.
+    var reason: String { EvidenceText.words(self) }
 }

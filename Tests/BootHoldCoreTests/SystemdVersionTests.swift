@@ -165,8 +165,8 @@ func gptAutoPerVersion(_ c: VersionCase) throws {
         let boot = try #require(output.decisions.first { $0.name == "ostree-finalize-staged" }?.paths.first { $0.path == "/boot" })
         let efi = try #require(output.decisions.first { $0.name == "efi-finalize" }?.paths.first)
         let shown = version.major.map(String.init) ?? "unknown"
-        #expect(boot.evidence.needsHold == c.boot[index], "systemd \(shown): /boot: \(boot.evidence.reason)")
-        #expect(efi.evidence.needsHold == c.efi[index], "systemd \(shown): /efi: \(efi.evidence.reason)")
+        #expect(boot.evidence.needsHold == c.boot[index], "systemd \(shown): /boot: \(EvidenceText.words(boot.evidence))")
+        #expect(efi.evidence.needsHold == c.efi[index], "systemd \(shown): /efi: \(EvidenceText.words(efi.evidence))")
     }
 }
 
@@ -175,7 +175,7 @@ func gptAutoPerVersion(_ c: VersionCase) throws {
         let output = efiBootMachine.with { $0.systemd = version }.snapshotWith { $0.efiBoot = .value(false); $0.loaderDevicePartUUID = .value(false) }
         let boot = try #require(output.decisions.first?.paths.first { $0.path == "/boot" })
         #expect(boot.evidence.needsHold)
-        #expect(boot.evidence.reason.hasPrefix("not an EFI boot: systemd-gpt-auto-generator"))
+        #expect(EvidenceText.words(boot.evidence).hasPrefix("not an EFI boot: systemd-gpt-auto-generator"))
     }
 }
 

@@ -71,9 +71,9 @@ let pairedOstreeHold = pairedHeader + """
     TimeoutStopSec=10s
     # '+': no sandboxing and no private mount namespace; autofs only counts
     # openers in the root namespace as busy (https://github.com/ostreedev/ostree/issues/2543).
-    ExecStart=+"/usr/libexec/boothold/boothold-hold" "--release-when-gone" "/run/ostree/staged-deployment" "/sysroot" "/boot"
+    ExecStart=+"/usr/libexec/boothold/boothold-hold" "--release-when-gone" "/run/ostree/staged-deployment" "--finalize-unit" "ostree-finalize-staged.service" "/sysroot" "/boot"
     # Says in the journal when the hold stopped while a deployment is staged, and why.
-    ExecStopPost=+"/usr/libexec/boothold/boothold-hold" "--after-stop" "--release-when-gone" "/run/ostree/staged-deployment" "/sysroot" "/boot"
+    ExecStopPost=+"/usr/libexec/boothold/boothold-hold" "--after-stop" "--release-when-gone" "/run/ostree/staged-deployment" "--finalize-unit" "ostree-finalize-staged.service" "/sysroot" "/boot"
 
     """
 
@@ -132,7 +132,7 @@ let pairedOstreePath = pairedHeader + """
         (.seconds(2), .seconds(1)), (.infinity, .infinity), (.seconds(90), .seconds(80)),
     ]
     for (timeout, deadline) in table {
-        #expect(ProfileUnits.commandDeadline(timeout) == deadline, "\(timeout)")
+        #expect(ShutdownBudget(stopTimeout: timeout).commandDeadline == deadline, "\(timeout)")
     }
 }
 
@@ -169,10 +169,10 @@ let hostileProfile = """
         + profile.paths.flatMap { ["--require", $0] } + ["--lock", "/run/lock %file", "--timeout", "1min 20s", "--"] + profile.finalize)
     let start = try SystemdReading.command(try #require(SystemdReading.value(of: "ExecStart", in: hold)))
     #expect(start.prefix == "+")
-    #expect(start.argv == [libexec + "/boothold-hold", "--release-when-gone", profile.staged] + profile.paths)
+    #expect(start.argv == [libexec + "/boothold-hold", "--release-when-gone", profile.staged, "--finalize-unit", "hostile.service"] + profile.paths)
     let afterStop = try SystemdReading.command(try #require(SystemdReading.value(of: "ExecStopPost", in: hold)))
     #expect(afterStop.prefix == "+")
-    #expect(afterStop.argv == [libexec + "/boothold-hold", "--after-stop", "--release-when-gone", profile.staged] + profile.paths)
+    #expect(afterStop.argv == [libexec + "/boothold-hold", "--after-stop", "--release-when-gone", profile.staged, "--finalize-unit", "hostile.service"] + profile.paths)
     #expect(SystemdReading.value(of: "Upholds", in: finalize) == "hostile-hold.service")
     // Paired: ordered after each path's mount unit (and those above it), nothing required.
     let mountUnits = ["boot.mount", "mnt-with\\x20space.mount", "mnt.mount", "mnt-per\\x25cent.mount",

@@ -9,12 +9,15 @@ import Testing
         (["--release-when-gone"], "--release-when-gone needs a FILE"),
         (["--release-when-gone", "staged", "/boot"], "is not an absolute file path"),
         (["--hold-harder", "/boot"], "unknown option '--hold-harder'"),
+        (["--finalize-unit"], "--finalize-unit needs a UNIT"),
+        (["--finalize-unit", "x", "/boot"], "--finalize-unit UNIT 'x' is not a service unit name"),
+        (["--finalize-unit=/x.service", "/boot"], "is not a service unit name"),
     ])
     func aCommandLineThatCannotRunIsAUsageError(_ arguments: [String], _ message: String) throws {
         let run = try SpawnedProcess.run([NamespaceStage.hold] + arguments)
         #expect(run.status == 2)
         #expect(run.standardError.contains(message), "stderr: \(run.standardError)")
-        #expect(run.standardError.contains("Usage: boothold-hold [--after-stop] [--release-when-gone FILE] PATH..."))
+        #expect(run.standardError.contains("Usage: boothold-hold [--after-stop] [--release-when-gone FILE] [--finalize-unit UNIT] PATH..."))
     }
 
     @Test func helpAndVersionGoToStandardOutput() throws {
@@ -29,6 +32,8 @@ import Testing
     @Test func optionsParseIntoARequest() throws {
         #expect(try HoldCommand.parse(["--release-when-gone=/run/s", "/sysroot", "--", "/-odd"])
                 == .hold(HoldRequest(paths: ["/sysroot", "/-odd"], releaseWhenGone: "/run/s")))
+        #expect(try HoldCommand.parse(["--finalize-unit=x.service", "/boot"])
+                == .hold(HoldRequest(paths: ["/boot"], finalizeUnit: "x.service")))
     }
 
     @Test(arguments: [
@@ -41,6 +46,6 @@ import Testing
     ] as [(String, String?)])
     func theFinalizeUnitIsTheHoldUnitsSibling(_ procSelfCgroup: String, _ finalize: String?) {
         let own = ServiceControlGroup.systemdPath(procSelfCgroup: procSelfCgroup)
-        #expect(own.flatMap(ServiceControlGroup.pairedFinalizeUnit(ofHold:)) == finalize)
+        #expect(own.flatMap { ServiceControlGroup.sibling("x.service", of: $0) } == finalize)
     }
 }

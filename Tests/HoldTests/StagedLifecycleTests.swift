@@ -224,7 +224,8 @@ struct StagedAutofsTests {
 /// finalize unit has processes (its ExecStop= runs), the file going away must not release.
 @Suite(.serialized, .enabled(if: ControlGroupStage.available, "no cgroup v2 hierarchy mounted"))
 struct ReleaseDuringFinalizationTests {
-    enum FinalizeUnit: String, CaseIterable { case finalizing, idle }
+    /// `untold`: finalizing, but the hold was not given `--finalize-unit`, so it cannot know.
+    enum FinalizeUnit: String, CaseIterable { case finalizing, idle, untold }
 
     @Test(arguments: FinalizeUnit.allCases)
     func theStagedFileGoingAwayReleasesOnlyWhenNotFinalizing(_ finalizeUnit: FinalizeUnit) throws {
@@ -234,13 +235,14 @@ struct ReleaseDuringFinalizationTests {
         touch(staged)
         let boot = try stage.mountTmpfs("boot")
         let notify = try NotifyListener(uniqueSocket("cg-\(finalizeUnit.rawValue)"))
-        let hold = try HoldUnderTest(stage: stage, arguments: ["--release-when-gone", staged, boot], notify: notify)
+        let told = finalizeUnit == .untold ? [] : ["--finalize-unit", "staged.service"]
+        let hold = try HoldUnderTest(stage: stage, arguments: ["--release-when-gone", staged] + told + [boot], notify: notify)
         _ = try #require(notify.receive(timeout: readyTimeout), "no READY: \(hold.standardError)")
         try groups.move(try #require(hold.helperPID()), to: groups.hold)
         // The finalize unit's stop command, running (or not); in the unit's ".control"
         // subgroup, as systemd places it when the unit delegates.
         let stopCommand = try SpawnedProcess(["/bin/sleep", "30"])
-        if finalizeUnit == .finalizing { try groups.move(stopCommand.pid, to: groups.finalizeControl) }
+        if finalizeUnit != .idle { try groups.move(stopCommand.pid, to: groups.finalizeControl) }
 
         try FileManager.default.removeItem(atPath: staged)
         switch finalizeUnit {
@@ -249,7 +251,7 @@ struct ReleaseDuringFinalizationTests {
             #expect(notify.waitForStatus(status, timeout: 2) != nil, "stderr: \(hold.standardError)")
             #expect(hold.standardError.contains("\(staged) is gone while staged.service is finalizing"))
             #expect(try stage.unmount(boot).status != 0, "released during finalization")
-        case .idle:
+        case .idle, .untold:
             #expect(notify.waitForStatus("Released \(boot): deployment unstaged; watching for a new one", timeout: 2) != nil,
                     "stderr: \(hold.standardError)")
             #expect(try stage.unmount(boot).status == 0)
@@ -305,7 +307,7 @@ struct AfterStopTests {
         if let result = c.result { environment["SERVICE_RESULT"] = result }
         if let code = c.code { environment["EXIT_CODE"] = code }
         if let status = c.status { environment["EXIT_STATUS"] = status }
-        let script = #"echo $$ > "$1/cgroup.procs" && exec "$2" --after-stop --release-when-gone "$3" /sysroot /boot"#
+        let script = #"echo $$ > "$1/cgroup.procs" && exec "$2" --after-stop --release-when-gone "$3" --finalize-unit staged.service /sysroot /boot"#
         return try SpawnedProcess.run(["/bin/sh", "-c", script, "sh", groups.hold, NamespaceStage.hold, file],
                                       environment: environment)
     }

@@ -348,7 +348,7 @@ packaged_generator() {
     inside cp -a /usr/lib/boothold /tmp/machine/usr/lib/ || return 1
     inside mkdir /tmp/out || return 1
     inside env BOOTHOLD_ROOT=/tmp/machine "$generatordir/boothold-generator" /tmp/out /tmp/out /tmp/out || return 1
-    inside grep -qxF 'ExecStart=+"/usr/libexec/boothold/boothold-hold" "--release-when-gone" "/run/ostree/staged-deployment" "/sysroot" "/boot"' \
+    inside grep -qxF 'ExecStart=+"/usr/libexec/boothold/boothold-hold" "--release-when-gone" "/run/ostree/staged-deployment" "--finalize-unit" "ostree-finalize-staged.service" "/sysroot" "/boot"' \
         /tmp/out/ostree-finalize-staged-hold.service || { echo "unexpected hold unit"; return 1; }
     inside grep -q '^ExecStop="/usr/libexec/boothold/boothold-finalize" ' /tmp/out/ostree-finalize-staged.service \
         || { echo "unexpected finalize unit"; return 1; }

@@ -138,7 +138,7 @@ done
 
 # boothold-finalize(8) documents exactly the MESSAGE_IDs the code sends.
 message_ids_documented() {
-    diff -u <(grep -oE '"[0-9a-f]{32}"' Sources/BootHoldCore/FinalizeMessages.swift | tr -d '"' | sort -u) \
+    diff -u <(grep -oE '"[0-9a-f]{32}"' Sources/BootHoldCore/Finalize/FinalizeMessages.swift | tr -d '"' | sort -u) \
             <(grep -oE '^\*[0-9a-f]{32}\*$' man/boothold-finalize.8.scd | tr -d '*' | sort -u)
 }
 check "boothold-finalize(8) lists exactly the MESSAGE_IDs of the code" message_ids_documented
@@ -218,7 +218,7 @@ through_generators_link() {
         mount -t tmpfs tmpfs /usr/libexec && mkdir /usr/libexec/boothold &&
         mount --bind "$stage/usr/libexec/boothold" /usr/libexec/boothold || exit 1
         env -u BOOTHOLD_LIBEXECDIR BOOTHOLD_ROOT="$root" "$stage$link" "$out" "$out" "$out" || exit 1
-        grep -qxF "ExecStart=+\"/usr/libexec/boothold/boothold-hold\" \"--release-when-gone\" \"/run/ostree/staged-deployment\" \"/sysroot\" \"/boot\"" \
+        grep -qxF "ExecStart=+\"/usr/libexec/boothold/boothold-hold\" \"--release-when-gone\" \"/run/ostree/staged-deployment\" \"--finalize-unit\" \"ostree-finalize-staged.service\" \"/sysroot\" \"/boot\"" \
             "$out/ostree-finalize-staged-hold.service" || { echo "unexpected ExecStart="; exit 1; }
         grep -q "^ExecStop=\"/usr/libexec/boothold/boothold-finalize\" " "$out/ostree-finalize-staged.service" \
             || { echo "unexpected ExecStop="; exit 1; }

@@ -79,9 +79,9 @@ public func fuzzWholeDecision(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CI
     put("/etc/systemd/system/service.d/50-fuzz.conf", parts[4])
     put("/proc/1/maps", parts[5])
 
-    let reading = MachineReader(root: MachineRoot(scratch)).read()
+    let reading = MachineReader(environment: GeneratorEnvironment(root: MachineRoot(scratch))).read()
     let output = GeneratorPlanner.plan(reading.snapshot, libexecDirectory: libexec)
-    let profiles = ProfileConfiguration.parse(reading.snapshot.configuration).profiles
+    let profiles = reading.snapshot.configuration.profiles
 
     var units: [String: [UnitAssignment]] = [:]
     for file in output.files { units[file.relativePath] = readBack(file) }
@@ -122,8 +122,15 @@ public func fuzzWholeDecision(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CI
             if let hold = units[holdName] {
                 let (prefixes, holdArgv) = try SystemdUnitSyntax.commandLine(only(hold, "ExecStart", "hold"))
                 fuzzCheck(prefixes == "+" && holdArgv.first?.text == libexec + "/boothold-hold", "hold ExecStart= \(prefixes) \(holdArgv.map(\.text))")
-                // The profile's paths, then the automounts the drop-in requires.
-                let held = holdArgv.dropFirst(3).map(\.text)
+                // Read back as boothold-hold reads it: the staged file, the finalize unit it pairs
+                // with, the profile's paths, then the automounts the drop-in requires.
+                let command = try? HoldCommand.parse(holdArgv.dropFirst().map(\.text))
+                guard case .hold(let request) = command else {
+                    fuzzFailure("hold ExecStart= \(holdArgv.map(\.text)) does not parse as a hold")
+                }
+                fuzzCheck(request.releaseWhenGone == profile.staged && request.finalizeUnit == name,
+                          "hold ExecStart= \(holdArgv.map(\.text)): staged file or finalize unit is not \(profile.staged), \(name)")
+                let held = request.paths
                 fuzzCheck(held.starts(with: profile.paths) && held.allSatisfy { MountPath.normalize($0) == $0 },
                           "hold paths \(holdArgv.map(\.text)), profile says \(profile.paths)")
                 let (postPrefixes, post) = try SystemdUnitSyntax.commandLine(only(hold, "ExecStopPost", "hold"))

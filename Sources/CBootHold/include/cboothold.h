@@ -17,9 +17,4 @@ int cbh_open_path(int dirfd, const char *path, int extra_flags);
 /// fstatfs(fd) → f_type through *type. Returns 0 or -1 with errno.
 int cbh_fstatfs_type(int fd, int64_t *type);
 
-extern const int cbh_O_PATH;
-extern const int cbh_O_NOFOLLOW;
-extern const int cbh_O_DIRECTORY;
-extern const int cbh_O_CLOEXEC;
-
 #endif

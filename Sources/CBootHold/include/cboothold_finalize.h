@@ -13,19 +13,13 @@
 /// dies of SIGTERM. Returns 0 and *pid, or an errno value (posix_spawn does not set errno).
 int cbhf_spawn(const char *const argv[], int search_path, pid_t *pid);
 
-/// Waits up to `timeout_ms` (-1: forever) for `fd` to become readable: poll(2) on one fd.
-/// Returns 1 readable, 0 timed out, -1 with errno (EINTR is returned, not retried).
-int cbhf_poll_readable(int fd, int timeout_ms);
-
-/// Takes an exclusive lock on `fd`, waiting at most `timeout_usec` (UINT64_MAX: forever):
-/// F_OFD_SETLKW on the whole file, or flock(LOCK_EX) when the kernel or file system
-/// refuses OFD locks (EINVAL), as libglnx's glnx_make_lock_file() does. The wait is bounded
-/// by a SIGALRM interval timer that interrupts the call; SIGTERM and SIGINT interrupt it
-/// too. Both are unblocked only for the duration of the wait, with handlers that just
-/// record the signal, and the previous handlers, mask and timer are restored afterwards.
-/// Returns 0 when the lock is held; -1 with errno otherwise: ETIMEDOUT at the deadline,
-/// EINTR with *signal_out set when SIGTERM or SIGINT arrived, or the call's own error.
-int cbhf_lock_wait(int fd, uint64_t timeout_usec, int *signal_out);
+/// fork(2) a child that takes an exclusive lock on `fd` (shared with the parent: the lock
+/// stays with the open file description after the child ends) and exits 0, or with the errno
+/// of the call that failed: F_OFD_SETLKW on the whole file, or flock(LOCK_EX) when the kernel
+/// or file system refuses OFD locks (EINVAL), as libglnx's glnx_make_lock_file() does. The
+/// parent waits for it with its signalfd (SIGCHLD) and bounds the wait by killing it. Returns
+/// as fork does: the child's pid, or -1 with errno.
+pid_t cbhf_fork_lock(int fd);
 
 /// What a path probe child found: `error` is 0 or the errno of open/fstatfs; `mount_root`
 /// is 1, 0, or -1 when the kernel cannot tell (no STATX_ATTR_MOUNT_ROOT); `device_*` the

@@ -38,8 +38,4 @@ int cbh_stat(int dirfd, const char *path, int follow, struct cbh_file_status *st
 /// Returns 1 with a name, 0 at the end, -1 with errno on error.
 int cbh_next_entry_name(void *dir, const char **name);
 
-/// Constants Swift cannot see or cannot test for.
-extern const int cbh_AT_REMOVEDIR;
-extern const int cbh_O_TMPFILE_SUPPORTED;
-
 #endif

@@ -4,11 +4,14 @@ struct ProfileUnits {
     var decision: ProfileDecision
     /// Directory of boothold-hold and boothold-finalize, without a trailing slash.
     var libexecDirectory: String
+    /// Where the shipped `boothold-report@.service` is, if anywhere (the report link's target).
+    var reportTemplate: String? = nil
 
-    var finalizeName: String { profile.name + ".service" }
-    var holdName: String { profile.name + "-hold.service" }
-    var pathName: String { profile.name + ".path" }
-    var startTimerName: String { profile.name + "-start.timer" }
+    var names: ProfileUnitNames { ProfileUnitNames(profile: profile.name) }
+    var finalizeName: String { names.finalize }
+    var holdName: String { names.hold }
+    var pathName: String { names.path }
+    var startTimerName: String { names.startTimer }
 
     /// The comment lines every file of the profile starts with: one per path, then the decision,
     /// then what the drop-ins attached to the units do.
@@ -30,15 +33,6 @@ struct ProfileUnits {
             lines.append(.setting("ConditionKernelCommandLine", .text(condition.value)))
         }
         return lines
-    }
-
-    /// The deadline boothold-finalize gives the command: TimeoutSec minus 10 s (half of it
-    /// under 20 s), so that boothold, not systemd's SIGABRT at TimeoutStopSec=, ends an
-    /// overrunning command and records why.
-    static func commandDeadline(_ timeout: TimeSpan) -> TimeSpan {
-        guard !timeout.isInfinite else { return .infinity }
-        if timeout < .seconds(20) { return TimeSpan(microseconds: timeout.microseconds / 2) }
-        return TimeSpan(microseconds: timeout.microseconds - 10_000_000)
     }
 
     var isPaired: Bool { decision.decision == .paired }
@@ -81,16 +75,18 @@ struct ProfileUnits {
     /// ordering cycle, which systemd breaks by deleting one of the jobs (seen on the ostree
     /// guest: this unit's). The timer is ordered after basic.target and starts the unit in a
     /// transaction of its own, where basic.target has no job left to order against.
+    ///
+    /// Then `multi-user.target.wants/boothold-report@NAME.service`, when the template was found:
+    /// systemd.generator(7) hooks up shipped (template) units with links, not copies.
     var startsAtBoot: Bool { isPaired && writesPathUnit }
 
     var links: [GeneratedLink] {
         var links: [GeneratedLink] = []
-        if writesPathUnit {
-            links.append(GeneratedLink(relativePath: "paths.target.wants/" + pathName, target: "../" + pathName))
-        }
+        if writesPathUnit { links.append(GeneratedLink(relativePath: names.pathLink.relativePath, target: names.pathLink.target)) }
         if startsAtBoot {
-            links.append(GeneratedLink(relativePath: "timers.target.wants/" + startTimerName, target: "../" + startTimerName))
+            links.append(GeneratedLink(relativePath: names.startTimerLink.relativePath, target: names.startTimerLink.target))
         }
+        if let reportTemplate { links.append(GeneratedLink(relativePath: names.reportLinkPath, target: reportTemplate)) }
         return links
     }
 
@@ -117,12 +113,6 @@ struct ProfileUnits {
                 .setting("Upholds", .unitNames([holdName])),
             ]
         }
-        var finalize: [String] = [libexecDirectory + "/boothold-finalize", "--name", profile.name, "--staged", profile.staged]
-        for path in profile.paths { finalize += ["--require", path] }
-        if let lock = profile.lockFile { finalize += ["--lock", lock] }
-        if profile.stagedAfterFinalization == .kept { finalize += ["--staged-kept"] }
-        finalize += ["--timeout", ProfileUnits.commandDeadline(profile.timeout).description, "--"]
-        finalize += profile.finalize
         let service: [UnitLine] = [
             .setting("Type", .word("oneshot")),
             .setting("RemainAfterExit", .boolean(true)),
@@ -131,9 +121,24 @@ struct ProfileUnits {
             .comment("(/etc is not added to RequiresMountsFor=: only Paths= entries are)."),
             .setting("ProtectHome", .boolean(true)),
             .setting("ReadOnlyPaths", .pathList(["/etc"])),
-            .setting("ExecStop", .command(finalize)),
+            .setting("ExecStop", .command([libexecDirectory + "/boothold-finalize"] + finalizeRequest.arguments)),
         ]
         return UnitFile(header: header, sections: [UnitSection("Unit", unit), UnitSection("Service", service)])
+    }
+
+    /// What the finalize unit's `ExecStop=` asks boothold-finalize to do.
+    var finalizeRequest: RunRequest {
+        RunRequest(
+            name: profile.name, staged: profile.staged, stagedKept: profile.stagedAfterFinalization == .kept,
+            required: profile.paths, lock: profile.lockFile,
+            timeout: ShutdownBudget(stopTimeout: profile.timeout).commandDeadline, command: profile.finalize)
+    }
+
+    /// What the hold unit's `ExecStart=` (and, with `--after-stop`, `ExecStopPost=`) asks
+    /// boothold-hold to do: hold the paths while the staged file exists, and not let go while
+    /// the finalize unit it is paired with runs.
+    var holdRequest: HoldRequest {
+        HoldRequest(paths: decision.heldPaths, releaseWhenGone: profile.staged, finalizeUnit: names.finalize)
     }
 
     func holdUnit() -> UnitFile {
@@ -154,7 +159,7 @@ struct ProfileUnits {
             .setting("StartLimitIntervalSec", .timeSpan(Self.holdStartLimitInterval)),
             .setting("StartLimitBurst", .word(String(Self.holdStartLimitBurst))),
         ]
-        let hold = [libexecDirectory + "/boothold-hold", "--release-when-gone", profile.staged] + decision.heldPaths
+        let hold = libexecDirectory + "/boothold-hold"
         let service: [UnitLine] = [
             .comment("notify: ready once every path is open and mounted (with nothing staged yet:"),
             .comment("once it watches for the staged file), so the finalize unit ordered after it"),
@@ -169,9 +174,9 @@ struct ProfileUnits {
             .setting("TimeoutStopSec", .timeSpan(Self.holdStopTimeout)),
             .comment("'+': no sandboxing and no private mount namespace; autofs only counts"),
             .comment("openers in the root namespace as busy (https://github.com/ostreedev/ostree/issues/2543)."),
-            .setting("ExecStart", .command(hold, prefix: "+")),
+            .setting("ExecStart", .command([hold] + HoldCommand.hold(holdRequest).arguments, prefix: "+")),
             .comment("Says in the journal when the hold stopped while a deployment is staged, and why."),
-            .setting("ExecStopPost", .command([hold[0], "--after-stop"] + hold.dropFirst(), prefix: "+")),
+            .setting("ExecStopPost", .command([hold] + HoldCommand.afterStop(holdRequest).arguments, prefix: "+")),
         ]
         return UnitFile(header: header, sections: [UnitSection("Unit", unit), UnitSection("Service", service)])
     }

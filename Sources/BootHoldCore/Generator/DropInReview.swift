@@ -6,7 +6,7 @@ public enum DropInReview {
     public static func requiredMounts(of profile: StagedProfile, dropIns: [UnitDropIn]) -> (mounts: [DropInMount], diagnostics: [Diagnostic]) {
         var mounts: [DropInMount] = []
         var diagnostics: [Diagnostic] = []
-        for unit in [profile.name + ".service", profile.name + "-hold.service"] {
+        for unit in ProfileUnitNames(profile: profile.name).services {
             let effects = DropInEffects.analyze(dropIns.filter { $0.unit == unit }, unit: unit, ownCommands: [:])
             for problem in effects.problems { diagnostics.append(Diagnostic(.warning, "\(unit): \(Display.escaped(problem)).")) }
             for mount in effects.mounts

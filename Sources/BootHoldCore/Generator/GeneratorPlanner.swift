@@ -1,22 +1,6 @@
 /// The generator's whole decision: a snapshot of the machine in, files, links, decisions
 /// and log lines out. No I/O.
 public enum GeneratorPlanner {
-    /// Every path the reader must probe (unit states, mount point states): profiles' Paths, the
-    /// mount points above them (an automount there is reached through), plus /boot and /efi.
-    /// The unit names whose drop-ins the reader must find: `unitNames(of:)`.
-    public static func unitNames(of profiles: [StagedProfile]) -> [String] {
-        profiles.flatMap { [$0.name + ".service", $0.name + "-hold.service"] }
-    }
-
-    /// `extra`: the mounts the units' drop-ins require.
-    public static func pathsToProbe(_ profiles: [StagedProfile], extra: [String] = []) -> [String] {
-        var paths: [String] = []
-        for path in (profiles.flatMap(\.paths) + extra).flatMap({ [$0] + MountPath.ancestors(of: $0) }) + ["/boot", "/efi"] where !paths.contains(where: { MountPath.same($0, path) }) {
-            paths.append(path)
-        }
-        return paths
-    }
-
     public static func plan(_ snapshot: MachineSnapshot, libexecDirectory: String) -> GeneratorOutput {
         var output = GeneratorOutput()
         func log(_ level: LogLevel, _ message: String) { output.diagnostics.append(Diagnostic(level, message)) }
@@ -28,8 +12,8 @@ public enum GeneratorPlanner {
         }
         var commandLine: KernelCommandLine? = nil
         switch snapshot.kernelCommandLine {
-        case .value(let raw):
-            commandLine = KernelCommandLine(parsing: raw, inInitrd: false)
+        case .value(let parsed):
+            commandLine = parsed
         case .unreadable(let reason):
             log(.warning, "Cannot read the kernel command line (\(reason)); boothold= and boothold.hold= are not honoured and automounts are assumed where it matters.")
         }
@@ -42,7 +26,7 @@ public enum GeneratorPlanner {
             }
         }
 
-        let configuration = ProfileConfiguration.evaluate(snapshot.configuration)
+        let configuration = snapshot.configuration
         output.diagnostics += configuration.diagnostics
         output.decisions += configuration.skipped.map {
             ProfileDecision(name: $0.name, decision: .skipped(reason: $0.reason), reason: $0.reason, paths: [])
@@ -66,7 +50,7 @@ public enum GeneratorPlanner {
         log(.debug, version + ".")
 
         let override = holdOverride(commandLine, log: log)
-        let prediction = AutomountPrediction(snapshot: snapshot, commandLine: commandLine)
+        let prediction = AutomountPrediction(snapshot: snapshot)
         for profile in configuration.profiles {
             plan(profile, override: override, prediction: prediction, libexec: libexec, snapshot: snapshot, into: &output)
         }
@@ -86,8 +70,9 @@ public enum GeneratorPlanner {
         case .none: return (.updater, nil)
         case .auto: break
         }
-        let unit = profile.name + ".path"
-        let service = profile.name + ".service"
+        let names = ProfileUnitNames(profile: profile.name)
+        let unit = names.path
+        let service = names.finalize
         switch snapshot.pathUnits[unit] {
         case nil:
             return (.pathUnit, "a path unit: the unit path was not examined for \(unit)")
@@ -126,20 +111,17 @@ public enum GeneratorPlanner {
         let (dropInMounts, dropInWarnings) = DropInReview.requiredMounts(of: profile, dropIns: snapshot.unitDropIns)
         var decision = decide(profile, dropInMounts: dropInMounts, override: override, prediction: prediction, log: &output.diagnostics)
         (decision.trigger, decision.triggerReason) = trigger(of: profile, snapshot: snapshot)
-        var units = ProfileUnits(profile: profile, decision: decision, libexecDirectory: libexec)
+        var units = ProfileUnits(profile: profile, decision: decision, libexecDirectory: libexec, reportTemplate: snapshot.reportTemplate)
         // What the drop-ins do to the commands just planned goes into the units' headers.
         let (notes, noteLines) = DropInReview.execNotes(units, in: snapshot)
         if !notes.isEmpty {
             decision.dropInNotes = notes
-            units = ProfileUnits(profile: profile, decision: decision, libexecDirectory: libexec)
+            units.decision = decision
         }
-        var links = units.links
+        let links = units.links
         var debugLines: [String] = []
-        if let template = snapshot.reportTemplate {
-            // systemd.generator(7): hook up shipped (template) units with links, not copies.
-            links.append(GeneratedLink(relativePath: "multi-user.target.wants/boothold-report@\(profile.name).service", target: template))
-        } else {
-            debugLines.append("\(profile.name): boothold-report@.service not found in the unit path, no report link.")
+        if snapshot.reportTemplate == nil {
+            debugLines.append("\(profile.name): \(ProfileUnitNames.reportTemplate) not found in the unit path, no report link.")
         }
 
         // Two profiles must not write the same name (e.g. [a-hold] and [a] paired).
@@ -179,13 +161,19 @@ public enum GeneratorPlanner {
             return decision(.plain, policySource)
         case .auto:
             for path in paths {
-                guard case .unreadable = path.evidence else { continue }
-                log.append(Diagnostic(.warning, "\(profile.name): \(path.shownPath): \(Display.escaped(path.evidence.reason)), holding to be safe."))
+                switch path.evidence {
+                case .unreadable:
+                    log.append(Diagnostic(.warning, "\(profile.name): \(EvidenceText.shownPath(path)): \(EvidenceText.shown(path.evidence)), holding to be safe."))
+                case .notExamined:
+                    log.append(Diagnostic(.error, "\(profile.name): \(EvidenceText.shownPath(path)): \(EvidenceText.shown(path.evidence)) (a bug in the generator's reading), holding to be safe."))
+                default:
+                    continue
+                }
             }
             guard let first = paths.first(where: { $0.evidence.needsHold }) else {
                 return decision(.plain, "no path will be an automount")
             }
-            return decision(.paired, "\(first.shownPath) will be an automount (\(Display.escaped(first.evidence.reason)))")
+            return decision(.paired, "\(EvidenceText.shownPath(first)) will be an automount (\(EvidenceText.shown(first.evidence)))")
         }
     }
 }

@@ -19,16 +19,15 @@ public enum ServiceControlGroup {
         return nil
     }
 
-    public static let holdSuffix = "-hold.service"
-
-    /// The generator pairs `NAME-hold.service` with `NAME.service` in the same slice:
-    /// "/system.slice/x-hold.service" → "/system.slice/x.service"; nil when `holdPath` is not
-    /// a hold unit's cgroup (the hold was not started by systemd from a paired unit).
-    public static func pairedFinalizeUnit(ofHold holdPath: String) -> String? {
-        guard let slash = holdPath.lastIndex(of: "/") else { return nil }
-        let unit = holdPath[holdPath.index(after: slash)...]
-        guard unit.hasSuffix(holdSuffix), unit.count > holdSuffix.count else { return nil }
-        return String(holdPath[...slash]) + unit.dropLast(holdSuffix.count) + ".service"
+    /// The cgroup of `unit` beside this process's own, in the same slice: the hold is told its
+    /// finalize unit on its command line (`--finalize-unit x.service`), and systemd puts both
+    /// services in the same slice: "/system.slice/x-hold.service" → "/system.slice/x.service".
+    /// Nil when `ownPath` is not a service's cgroup, or is `unit`'s own.
+    public static func sibling(_ unit: String, of ownPath: String) -> String? {
+        guard let slash = ownPath.lastIndex(of: "/") else { return nil }
+        let own = ownPath[ownPath.index(after: slash)...]
+        guard own.hasSuffix(".service"), own != unit else { return nil }
+        return String(ownPath[...slash]) + unit
     }
 
     /// The unit name at the end of a cgroup path: "/system.slice/x.service" → "x.service".

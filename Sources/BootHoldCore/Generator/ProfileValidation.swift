@@ -12,7 +12,7 @@ enum ProfileValidation {
     typealias Key = ProfileConfiguration.Key
 
     /// Longest suffix the name gets: `boothold-report@NAME.service` (16 + 8 characters).
-    static let longestNameDecoration = "boothold-report@".utf8.count + ".service".utf8.count
+    static let longestNameDecoration = ProfileUnitNames.longestDecoration
 
     static func validate(_ draft: ProfileConfiguration.Draft) -> Outcome {
         var errors: [String] = []

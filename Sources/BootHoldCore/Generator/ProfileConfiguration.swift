@@ -14,6 +14,19 @@ public struct SkippedProfile: Sendable, Equatable {
 /// wins, an empty one (`Key=`) resets it to the default. Problems in one profile skip that
 /// profile only.
 public enum ProfileConfiguration {
+    /// The configuration, parsed and validated once: the usable profiles in order, the ones
+    /// skipped and why, and what to log.
+    public struct Evaluation: Sendable, Equatable {
+        public var profiles: [StagedProfile]
+        public var skipped: [SkippedProfile]
+        public var diagnostics: [Diagnostic]
+        public init(profiles: [StagedProfile], skipped: [SkippedProfile], diagnostics: [Diagnostic]) {
+            self.profiles = profiles
+            self.skipped = skipped
+            self.diagnostics = diagnostics
+        }
+    }
+
     public static func parse(_ files: [ConfigurationFile]) -> (profiles: [StagedProfile], diagnostics: [Diagnostic]) {
         let result = evaluate(files)
         return (result.profiles, result.diagnostics)
@@ -36,7 +49,7 @@ public enum ProfileConfiguration {
         var undecodable: [(key: String, at: SourceLocation)] = []
     }
 
-    public static func evaluate(_ files: [ConfigurationFile]) -> (profiles: [StagedProfile], skipped: [SkippedProfile], diagnostics: [Diagnostic]) {
+    public static func evaluate(_ files: [ConfigurationFile]) -> Evaluation {
         var diagnostics: [Diagnostic] = []
         var drafts: [Draft] = []
         var index: [String: Int] = [:]
@@ -89,21 +102,6 @@ public enum ProfileConfiguration {
                 skipped.append(SkippedProfile(name: draft.name, reason: errors.first ?? "invalid"))
             }
         }
-        return (profiles, skipped, diagnostics)
-    }
-}
-
-/// Text safe to put in a log line: control characters as `\xNN`.
-enum Display {
-    static func escaped(_ text: String) -> String {
-        var result = ""
-        for scalar in text.unicodeScalars {
-            if MountPath.isControl(scalar) {
-                result += "\\x" + UnitName.hexDigits(UInt8(scalar.value))
-            } else {
-                result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
+        return Evaluation(profiles: profiles, skipped: skipped, diagnostics: diagnostics)
     }
 }

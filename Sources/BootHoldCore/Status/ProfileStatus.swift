@@ -44,9 +44,9 @@ public struct ProfileStatus: Sendable, Equatable {
         case notGenerated(reason: String)
     }
 
-    public var finalizeUnitName: String { name + ".service" }
-    public var holdUnitName: String { name + "-hold.service" }
-    public var reportUnitName: String { "boothold-report@" + name + ".service" }
+    public var finalizeUnitName: String { ProfileUnitNames(profile: name).finalize }
+    public var holdUnitName: String { ProfileUnitNames(profile: name).hold }
+    public var reportUnitName: String { ProfileUnitNames(profile: name).report }
 
     public func unit(_ name: String) -> UnitStatus? { units.first { $0.name == name } }
 }

@@ -1,7 +1,7 @@
-import BootHoldCore
-
-/// What the command line asks for.
-enum FinalizeInvocation: Equatable {
+/// What `boothold-finalize`'s command line asks for. The generator renders the finalize unit's
+/// `ExecStop=` from a `RunRequest` (`arguments`), boothold-finalize reads it back with
+/// `init(parsing:)`: one type on both sides of the command line.
+public enum FinalizeInvocation: Sendable, Equatable {
     case help
     case version
     case run(RunRequest)
@@ -10,37 +10,71 @@ enum FinalizeInvocation: Equatable {
 
 /// `--name NAME --staged FILE [--staged-kept] [--require PATH]... [--lock FILE] --timeout DURATION
 /// [--state-dir DIR] -- COMMAND [ARG]...`
-struct RunRequest: Equatable {
-    var name: String
-    var staged: String
+public struct RunRequest: Sendable, Equatable {
+    public var name: String
+    public var staged: String
     /// `--staged-kept`: the updater leaves FILE in place when it applies the deployment, so
     /// FILE still being there afterwards says nothing about whether it was applied.
-    var stagedKept = false
-    var required: [String]
-    var lock: String?
-    var timeout: TimeSpan
-    var stateDirectory: String
-    var command: [String]
+    public var stagedKept = false
+    public var required: [String]
+    public var lock: String?
+    /// The command's deadline (`ShutdownBudget.commandDeadline`); infinity for none.
+    public var timeout: TimeSpan
+    public var stateDirectory: String
+    public var command: [String]
+
+    public init(name: String, staged: String, stagedKept: Bool = false, required: [String], lock: String?,
+                timeout: TimeSpan, stateDirectory: String = FinalizeInvocation.defaultStateDirectory, command: [String]) {
+        self.name = name
+        self.staged = staged
+        self.stagedKept = stagedKept
+        self.required = required
+        self.lock = lock
+        self.timeout = timeout
+        self.stateDirectory = stateDirectory
+        self.command = command
+    }
+
+    /// The arguments after argv[0] that `FinalizeInvocation(parsing:)` reads back as this
+    /// request. `--state-dir` only when it is not the default.
+    public var arguments: [String] {
+        var words = ["--name", name, "--staged", staged]
+        for path in required { words += ["--require", path] }
+        if let lock { words += ["--lock", lock] }
+        if stagedKept { words += ["--staged-kept"] }
+        if stateDirectory != FinalizeInvocation.defaultStateDirectory { words += ["--state-dir", stateDirectory] }
+        return words + ["--timeout", timeout.description, "--"] + command
+    }
 }
 
 /// `--report --name NAME [--state-dir DIR]`
-struct ReportRequest: Equatable {
-    var name: String
-    var stateDirectory: String
+public struct ReportRequest: Sendable, Equatable {
+    public var name: String
+    public var stateDirectory: String
+
+    public init(name: String, stateDirectory: String = FinalizeInvocation.defaultStateDirectory) {
+        self.name = name
+        self.stateDirectory = stateDirectory
+    }
+
+    /// The arguments after argv[0] that `FinalizeInvocation(parsing:)` reads back as this request.
+    public var arguments: [String] {
+        ["--report", "--name", name] + (stateDirectory != FinalizeInvocation.defaultStateDirectory ? ["--state-dir", stateDirectory] : [])
+    }
 }
 
 /// A usage error: printed with a hint to `--help`, exit status 2.
-struct UsageError: Error, Equatable, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+public struct UsageError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }
 
 extension FinalizeInvocation {
-    static let defaultStateDirectory = "/var/lib/boothold"
+    public static let defaultStateDirectory = "/var/lib/boothold"
 
     /// Parses argv without argv[0]. Options take their value as the next argument or after
     /// `=`; everything after `--` is the command, verbatim.
-    init(parsing arguments: [String]) throws {
+    public init(parsing arguments: [String]) throws {
         var name: String?, staged: String?, lock: String?, timeoutText: String?, stateDirectory: String?
         var required: [String] = []
         var report = false

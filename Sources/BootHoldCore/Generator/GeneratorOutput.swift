@@ -12,7 +12,8 @@ public struct GeneratedFile: Sendable, Equatable {
 
 /// A symlink the generator writes, relative to the output directory.
 public struct GeneratedLink: Sendable, Equatable {
-    /// e.g. `multi-user.target.wants/ostree-finalize-staged.path`.
+    /// e.g. `paths.target.wants/ostree-finalize-staged.path` (never `multi-user.target.wants/`
+    /// for it: see `ProfileUnits.links`).
     public var relativePath: String
     /// e.g. `../ostree-finalize-staged.path`, or an absolute path to a shipped unit.
     public var target: String

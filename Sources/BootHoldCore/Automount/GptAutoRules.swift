@@ -137,9 +137,10 @@ struct GptAutoMachine {
     }
 
     func occupancy(_ path: String) -> Occupancy {
-        guard let mounts = snapshot.mounts.value else {
-            if case .unreadable(let reason) = snapshot.mounts { return .unknown(input: "/proc/self/mountinfo", reason: reason) }
-            return .unknown(input: "/proc/self/mountinfo", reason: "unknown")
+        let mounts: [MountEntry]
+        switch snapshot.mounts {
+        case .value(let entries): mounts = entries
+        case .unreadable(let reason): return .unknown(input: "/proc/self/mountinfo", reason: reason)
         }
         if mounts.contains(where: { MountPath.same(MountPath.simplifyFstabTarget($0.target) ?? "", path) }) {
             return .free("\(path) is already a mount point")

@@ -8,6 +8,14 @@ public enum Reading<Value: Sendable & Equatable>: Sendable, Equatable {
         if case .value(let v) = self { return v }
         return nil
     }
+
+    /// The value transformed, or the same reason it could not be read.
+    public func map<Other>(_ transform: (Value) -> Other) -> Reading<Other> {
+        switch self {
+        case .value(let v): .value(transform(v))
+        case .unreadable(let reason): .unreadable(reason: reason)
+        }
+    }
 }
 
 /// One row of /proc/self/mountinfo, as libmount parsed it.
@@ -75,10 +83,12 @@ public struct ConfigurationFile: Sendable, Equatable {
     }
 }
 
-/// Everything the generator knows about the machine, read once before any decision.
+/// Everything the generator knows about the machine, read once and parsed once before any
+/// decision.
 public struct MachineSnapshot: Sendable, Equatable {
-    /// The raw kernel command line (`/proc/cmdline` or `SYSTEMD_PROC_CMDLINE`).
-    public var kernelCommandLine: Reading<String>
+    /// The kernel command line (`/proc/cmdline` or `SYSTEMD_PROC_CMDLINE`), parsed, with the
+    /// initrd's rule applied (`rd.` keys).
+    public var kernelCommandLine: Reading<KernelCommandLine>
     public var inInitrd: Bool
     public var inContainer: Bool
     /// `/proc/self/mountinfo`.
@@ -96,9 +106,9 @@ public struct MachineSnapshot: Sendable, Equatable {
     public var automountUnits: [String: Reading<UnitFileState>]
     /// Keyed by normalized path (`/boot`, `/efi` and every profile path).
     public var mountPoints: [String: Reading<MountPointState>]
-    /// The profile configuration, in the order it applies (lowest priority first; drop-ins
-    /// already merged by name and sorted, masked ones left out).
-    public var configuration: [ConfigurationFile]
+    /// The profile configuration, parsed and validated (from the files in the order they
+    /// apply, lowest priority first; drop-ins merged by name and sorted, masked ones left out).
+    public var configuration: ProfileConfiguration.Evaluation
     /// Where `boothold-report@.service` was found in the system unit path (without the root
     /// prefix), if anywhere; the generator links it per profile.
     public var reportTemplate: String?
@@ -112,13 +122,13 @@ public struct MachineSnapshot: Sendable, Equatable {
     public var pathUnits: [String: Reading<UnitFileState>]
 
     public init(
-        kernelCommandLine: Reading<String>, inInitrd: Bool, inContainer: Bool,
+        kernelCommandLine: Reading<KernelCommandLine>, inInitrd: Bool, inContainer: Bool,
         mounts: Reading<[MountEntry]>, fstabPath: String, fstab: Reading<[FstabEntry]>,
         loaderDevicePartUUID: Reading<Bool>, automountUnits: [String: Reading<UnitFileState>],
-        mountPoints: [String: Reading<MountPointState>], configuration: [ConfigurationFile],
-        reportTemplate: String?, efiBoot: Reading<Bool> = .value(true),
-        systemd: SystemdVersion = .unknown("not examined"), unitDropIns: [UnitDropIn] = [],
-        pathUnits: [String: Reading<UnitFileState>] = [:]
+        mountPoints: [String: Reading<MountPointState>], configuration: ProfileConfiguration.Evaluation,
+        reportTemplate: String?, efiBoot: Reading<Bool>,
+        systemd: SystemdVersion, unitDropIns: [UnitDropIn],
+        pathUnits: [String: Reading<UnitFileState>]
     ) {
         self.kernelCommandLine = kernelCommandLine
         self.inInitrd = inInitrd

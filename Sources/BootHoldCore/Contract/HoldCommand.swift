@@ -1,5 +1,7 @@
 /// What `boothold-hold` was asked to do, from its arguments:
-/// `boothold-hold [--after-stop] [--release-when-gone FILE] PATH...`.
+/// `boothold-hold [--after-stop] [--release-when-gone FILE] [--finalize-unit UNIT] PATH...`.
+/// The generator renders the hold unit's `ExecStart=`/`ExecStopPost=` with `arguments`, the
+/// hold reads them back with `parse`: one type on both sides of the command line.
 public enum HoldCommand: Sendable, Equatable {
     case hold(HoldRequest)
     /// `--after-stop`: the hold unit's `ExecStopPost=`, reporting on the hold the same
@@ -16,10 +18,21 @@ public struct HoldRequest: Sendable, Equatable {
     public var paths: [String]
     /// Absolute path of the "a deployment is staged" file (the profile's `Staged=`).
     public var releaseWhenGone: String?
+    /// The finalize unit this hold is paired with (`NAME.service`): while it has processes
+    /// (its `ExecStop=` runs), the staged file going away does not release.
+    public var finalizeUnit: String?
 
-    public init(paths: [String], releaseWhenGone: String? = nil) {
+    public init(paths: [String], releaseWhenGone: String? = nil, finalizeUnit: String? = nil) {
         self.paths = paths
         self.releaseWhenGone = releaseWhenGone
+        self.finalizeUnit = finalizeUnit
+    }
+
+    /// The arguments after argv[0] that `HoldCommand.parse` reads back as this request.
+    public var arguments: [String] {
+        (releaseWhenGone.map { ["--release-when-gone", $0] } ?? [])
+            + (finalizeUnit.map { ["--finalize-unit", $0] } ?? [])
+            + paths
     }
 }
 
@@ -31,7 +44,18 @@ public struct HoldUsageError: Error, Sendable, Equatable, CustomStringConvertibl
 }
 
 extension HoldCommand {
-    public static let usage = "Usage: boothold-hold [--after-stop] [--release-when-gone FILE] PATH..."
+    public static let usage = "Usage: boothold-hold [--after-stop] [--release-when-gone FILE] [--finalize-unit UNIT] PATH..."
+
+    /// The arguments after argv[0] that `parse` reads back as this command (`.hold` and
+    /// `.afterStop` only: the generator writes no other).
+    public var arguments: [String] {
+        switch self {
+        case .hold(let request): request.arguments
+        case .afterStop(let request): ["--after-stop"] + request.arguments
+        case .help: ["--help"]
+        case .version: ["--version"]
+        }
+    }
 
     /// Parses the arguments after argv[0]. `--opt=value` and `--opt value` both work; `--`
     /// ends the options. Paths must be absolute: the generator always writes them that way,
@@ -39,6 +63,7 @@ extension HoldCommand {
     public static func parse(_ arguments: [String]) throws -> HoldCommand {
         var paths: [String] = []
         var releaseWhenGone: String?
+        var finalizeUnit: String?
         var afterStop = false
         var index = 0
         var optionsEnded = false
@@ -64,12 +89,20 @@ extension HoldCommand {
                 }
                 releaseWhenGone = arguments[index]
                 index += 1
+            case "--finalize-unit":
+                guard index < arguments.count else {
+                    throw HoldUsageError("--finalize-unit needs a UNIT")
+                }
+                finalizeUnit = arguments[index]
+                index += 1
             default:
-                let prefix = "--release-when-gone="
-                guard argument.hasPrefix(prefix) else {
+                if argument.hasPrefix("--release-when-gone=") {
+                    releaseWhenGone = String(argument.dropFirst("--release-when-gone=".count))
+                } else if argument.hasPrefix("--finalize-unit=") {
+                    finalizeUnit = String(argument.dropFirst("--finalize-unit=".count))
+                } else {
                     throw HoldUsageError("unknown option '\(argument)'")
                 }
-                releaseWhenGone = String(argument.dropFirst(prefix.count))
             }
         }
         guard !paths.isEmpty else { throw HoldUsageError("no PATH to hold") }
@@ -81,7 +114,12 @@ extension HoldCommand {
                 throw HoldUsageError("--release-when-gone FILE '\(file)' is not an absolute file path")
             }
         }
-        let request = HoldRequest(paths: paths, releaseWhenGone: releaseWhenGone)
+        if let unit = finalizeUnit {
+            guard unit.hasSuffix(".service"), unit.count > ".service".count, !unit.contains("/") else {
+                throw HoldUsageError("--finalize-unit UNIT '\(unit)' is not a service unit name")
+            }
+        }
+        let request = HoldRequest(paths: paths, releaseWhenGone: releaseWhenGone, finalizeUnit: finalizeUnit)
         return afterStop ? .afterStop(request) : .hold(request)
     }
 }

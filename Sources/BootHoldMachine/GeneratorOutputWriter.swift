@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import BootHoldCore
+import BootHoldSystem
 import CBootHold
 
 /// Applies a decided `GeneratorOutput` to the generator's normal directory.
@@ -12,10 +13,12 @@ import CBootHold
 /// going; every failure is returned, the first one is what the caller reports.
 public struct GeneratorOutputWriter {
     public let logger: Logger
-    private let faultPoint = OutputFaultPoint()
+    private let faultPoint: OutputFaultPoint
 
-    public init(logger: Logger) {
+    /// `killAfterWrites`: the test hook (`OutputFaultPoint`), nil on every real boot.
+    public init(logger: Logger, killAfterWrites: Int? = nil) {
         self.logger = logger
+        self.faultPoint = OutputFaultPoint(killAfterWrites: killAfterWrites)
     }
 
     /// Writes every file, then every link. Returns the error messages (empty on success).

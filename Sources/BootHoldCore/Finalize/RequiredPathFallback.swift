@@ -41,7 +41,7 @@ public enum RequiredPathFinding: Sendable, Equatable {
         case .mounted: return nil
         case .automountRefused:
             return "systemd refused to mount the \(path) automount because shutdown has begun "
-                + "(systemd#22528); was \(profile)-hold.service running?"
+                + "(systemd#22528); was \(ProfileUnitNames(profile: profile).hold) running?"
         case .noAnswer(let bound, _):
             return "opening \(path) did not return within \(bound) (an automount nobody serves?)"
         case .automountEmpty:

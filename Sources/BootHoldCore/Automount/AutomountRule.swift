@@ -1,0 +1,53 @@
+/// One rule of "will this path be an automount?" (README "How it decides", rules 1–4).
+/// A rule looks at the inputs it names and either decides (the evidence) or says what it
+/// checked; the first rule of `AutomountRules.all` that decides wins.
+protocol AutomountRule: Sendable {
+    func evaluate(_ path: String, _ inputs: AutomountInputs) -> AutomountAnswer
+}
+
+/// One rule's answer.
+enum AutomountAnswer {
+    case decided(AutomountEvidence)
+    /// Not this rule: what it checked, for the reason of a path no rule matches.
+    case noMatch(String)
+}
+
+/// What the rules read: the machine as the reader saw it.
+struct AutomountInputs {
+    var snapshot: MachineSnapshot
+    /// The kernel command line, parsed once by the reader; nil when it could not be read.
+    var commandLine: KernelCommandLine? { snapshot.kernelCommandLine.value }
+
+    /// fstab is read unless `fstab=` (or `rd.fstab=` in the initrd) is false.
+    var fstabEnabled: Bool {
+        commandLine?.boolean(of: "fstab").value ?? true
+    }
+
+    /// Why the kernel command line could not be read.
+    var kernelCommandLineReason: String {
+        if case .unreadable(let reason) = snapshot.kernelCommandLine { return reason }
+        return "unknown"
+    }
+}
+
+/// The rules, in the order they are tried: first match wins.
+public enum AutomountRules {
+    static let all: [any AutomountRule] = [AutofsMounted(), AutomountUnitFile(), FstabAutomount(), GptAuto()]
+
+    /// The rules that predict an automount before it exists, for a daemon-reload that finds
+    /// one mounted (`AutomountPrediction.bootTimeEvidence`): every rule but rule 1, which
+    /// only sees what is mounted now.
+    static let predictingAtBoot: [any AutomountRule] = all.filter { !($0 is AutofsMounted) }
+
+    /// Every path whose unit state and mount point state the reader must probe for these rules
+    /// (rule 2 reads `<path>.automount`, rule 4 the mount points at `/boot` and `/efi`): the
+    /// profiles' Paths, the mounts their units' drop-ins require (`extra`), the mount points
+    /// above each (an automount there is reached through), and `/boot` and `/efi`.
+    public static func probes(for profiles: [StagedProfile], extra: [String] = []) -> [String] {
+        var paths: [String] = []
+        for path in (profiles.flatMap(\.paths) + extra).flatMap({ [$0] + MountPath.ancestors(of: $0) }) + ["/boot", "/efi"] where !paths.contains(where: { MountPath.same($0, path) }) {
+            paths.append(path)
+        }
+        return paths
+    }
+}
