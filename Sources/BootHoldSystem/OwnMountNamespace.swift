@@ -13,13 +13,15 @@ public enum OwnMountNamespace {
     /// single-threaded process (unshare(CLONE_NEWNS) implies CLONE_FS).
     public static func enter() throws {
         _ = try retryingInterrupts("unshare(CLONE_NEWNS)") { cbhf_unshare_mount_namespace() }
-        _ = try retryingInterrupts("mount --make-rprivate", path: "/") { cbhf_make_mounts_private() }
+        _ = try retryingInterrupts("mount --make-rprivate", path: "/") {
+            mount(nil, "/", nil, UInt(MS_REC | MS_PRIVATE), nil)
+        }
     }
 
     /// umount2(2); `lazily`: MNT_DETACH, for a mount something still has open.
     public static func unmount(_ path: String, lazily: Bool = false) throws {
         _ = try retryingInterrupts(lazily ? "umount2(MNT_DETACH)" : "umount2", path: path) {
-            cbhf_umount(path, lazily ? 1 : 0)
+            umount2(path, lazily ? Int32(MNT_DETACH) : 0)
         }
     }
 
@@ -58,14 +60,16 @@ public enum BesideRoot {
         for point in plan.binds(under: stagingDirectory) {
             early[point] = try FileDescriptor.openPath(point)
         }
-        _ = try retryingInterrupts("mount tmpfs", path: stagingDirectory) { cbhf_mount_staging_tmpfs(stagingDirectory) }
+        _ = try retryingInterrupts("mount tmpfs", path: stagingDirectory) {
+            mount("tmpfs", stagingDirectory, "tmpfs", UInt(MS_NOSUID | MS_NODEV | MS_NOEXEC), "mode=0700,size=64k")
+        }
         _ = try retryingInterrupts("mkdir", path: root) { mkdir(root, 0o700) }
-        _ = try retryingInterrupts("mount --bind / (non-recursive)", path: root) { cbhf_bind("/", root) }
+        _ = try retryingInterrupts("mount --bind / (non-recursive)", path: root) { bind("/", root) }
         var failures: [Failure] = []
         for point in plan.binds {
             let source = early[point].map { "/proc/self/fd/\($0.rawValue)" } ?? point
             do {
-                _ = try retryingInterrupts("mount --bind", path: point) { cbhf_bind(source, root + point) }
+                _ = try retryingInterrupts("mount --bind", path: point) { bind(source, root + point) }
             } catch let error as SystemCallError {
                 failures.append(Failure(mountPoint: point, reason: error.errno.description))
             }
@@ -75,7 +79,15 @@ public enum BesideRoot {
 
     /// chroot(2) into the copy `build` made; the working directory is its `/`.
     public static func enter() throws {
-        _ = try retryingInterrupts("chroot", path: root) { cbhf_enter_root(root) }
+        _ = try retryingInterrupts("chdir", path: root) { chdir(root) }
+        _ = try retryingInterrupts("chroot", path: root) { chroot(".") }
+        _ = try retryingInterrupts("chdir", path: "/") { chdir("/") }
+    }
+
+    /// mount(2) with MS_BIND alone: a bind without the mounts below (`source` may be
+    /// /proc/self/fd/N of an O_PATH descriptor).
+    private static func bind(_ source: String, _ target: String) -> Int32 {
+        mount(source, target, nil, UInt(MS_BIND), nil)
     }
 }
 

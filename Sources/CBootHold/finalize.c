@@ -68,17 +68,10 @@ pid_t cbhf_fork_lock(int fd) {
 }
 
 int cbhf_fork_path_probe(const char *path, pid_t *pid, int *read_fd) {
-    int fds[2];
-    if (pipe2(fds, O_CLOEXEC) < 0)
+    int write_fd = -1;
+    pid_t child = cbhf_fork_with_pipe(read_fd, &write_fd);
+    if (child < 0)
         return -1;
-    pid_t child = fork();
-    if (child < 0) {
-        int saved = errno;
-        close(fds[0]);
-        close(fds[1]);
-        errno = saved;
-        return -1;
-    }
     if (child == 0) {
         // Only async-signal-safe calls from here on. SIGPIPE ignored: when the automount's
         // daemon is gone, the kernel's write of our request to its pipe fails with EPIPE and
@@ -115,13 +108,11 @@ int cbhf_fork_path_probe(const char *path, pid_t *pid, int *read_fd) {
                 result.device_minor = stx.stx_dev_minor;
             }
         }
-        ssize_t ignored = write(fds[1], &result, sizeof result);
+        ssize_t ignored = write(write_fd, &result, sizeof result);
         (void) ignored;
         _exit(0);
     }
-    close(fds[1]);
     *pid = child;
-    *read_fd = fds[0];
     return 0;
 }
 
@@ -165,29 +156,8 @@ int cbhf_unshare_mount_namespace(void) {
     return unshare(CLONE_NEWNS);
 }
 
-int cbhf_make_mounts_private(void) {
-    return mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
-}
-
-int cbhf_umount(const char *path, int detach) {
-    return umount2(path, detach ? MNT_DETACH : 0);
-}
-
 int cbhf_syncfs(int fd) {
     return syncfs(fd);
-}
-
-int cbhf_bind(const char *source, const char *target) {
-    return mount(source, target, NULL, MS_BIND, NULL);
-}
-
-int cbhf_mount_staging_tmpfs(const char *target) {
-    return mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0700,size=64k");
-}
-
-int cbhf_enter_root(const char *path) {
-    if (chdir(path) < 0 || chroot(".") < 0) return -1;
-    return chdir("/");
 }
 
 int cbhf_block_device(const char *path, uint32_t *major_out, uint32_t *minor_out, const char **kind) {

@@ -53,26 +53,8 @@ pid_t cbhf_fork_with_pipe(int *read_fd, int *write_fd);
 /// unshare(CLONE_NEWNS): a mount namespace of this process's own, a copy of the current one.
 int cbhf_unshare_mount_namespace(void);
 
-/// mount(NULL, "/", NULL, MS_REC|MS_PRIVATE, NULL): no mount or unmount propagates between
-/// this namespace and the one it was copied from, in either direction.
-int cbhf_make_mounts_private(void);
-
-/// umount2(path, 0), or with MNT_DETACH when `detach` (a lazy unmount of a busy mount).
-int cbhf_umount(const char *path, int detach);
-
 /// syncfs(2): writes back the file system `fd` is on.
 int cbhf_syncfs(int fd);
-
-/// mount(source, target, NULL, MS_BIND, NULL): a non-recursive bind (no mounts below come
-/// with it). `source` may be /proc/self/fd/N of an O_PATH descriptor.
-int cbhf_bind(const char *source, const char *target);
-
-/// mount("tmpfs", target, "tmpfs", MS_NOSUID|MS_NODEV|MS_NOEXEC, "mode=0700,size=64k"): the
-/// small staging file system a copy of the mount tree is built in.
-int cbhf_mount_staging_tmpfs(const char *target);
-
-/// chdir(path), chroot("."), chdir("/"): `path` becomes this process's root.
-int cbhf_enter_root(const char *path);
 
 /// stat(2), following symlinks: 1 and the device number when `path` is a block device;
 /// 0 and *kind set to what it is instead ("a regular file", "a directory", …); -1 with errno.
