@@ -192,10 +192,15 @@ sync_start_facts() {
     fin=$(systemctl show -P ActiveEnterTimestampMonotonic "$unit")
     ready_wall=$(wall_us "$hold" ActiveEnterTimestamp)
     staged_wall=$(stat -c %.6Y /run/ostree/staged-deployment 2>/dev/null | tr -d .)
-    fact "sync hold_ready_after_deploy_began_ms=$(( (ready - stage_t0_us) / 1000 ))" \
-        "deploy_returned_after_hold_ready_ms=$(( (stage_t1_us - ready) / 1000 ))" \
-        "finalize_active_after_hold_ready_ms=$(( (fin - ready) / 1000 ))" \
-        "staged_file_after_hold_ready_ms=$(( (${staged_wall:-0} - ready_wall) / 1000 ))"
+    fact "sync finalize_active_after_deploy_began_ms=$(( (fin - stage_t0_us) / 1000 ))"
+    if [ "${ready:-0}" -gt "$stage_t0_us" ]; then
+        fact "sync hold_ready_after_deploy_began_ms=$(( (ready - stage_t0_us) / 1000 ))" \
+            "deploy_returned_after_hold_ready_ms=$(( (stage_t1_us - ready) / 1000 ))" \
+            "finalize_active_after_hold_ready_ms=$(( (fin - ready) / 1000 ))" \
+            "staged_file_after_hold_ready_ms=$(( (${staged_wall:-0} - ready_wall) / 1000 ))"
+    else
+        fact "sync hold_not_ready_since_deploy_began ($(state "$hold"))"
+    fi
     sync_ready=$ready sync_fin=$fin sync_ready_wall=$ready_wall sync_staged_wall=${staged_wall:-0}
 }
 
