@@ -70,7 +70,7 @@ while [ $# -gt 0 ]; do
         --repeat) repeat=${2:?--repeat N}; shift 2 ;;
         --print-packages) print_packages=yes; shift ;;
         --suite) e2e_set_suite "${2:?--suite bookworm|trixie}" || exit 2; shift 2 ;;
-        -h|--help) sed -n '2,40p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,/^[^#]/{/^#/p}' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         1|hold) selected+=(hold); shift ;;
         2|control) selected+=(control); shift ;;
         3|plain) selected+=(plain); shift ;;
