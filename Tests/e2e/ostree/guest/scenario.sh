@@ -218,7 +218,7 @@ expect_synchronous_start() {
     check "$hold was ready before ostree wrote the staged file" [ "$sync_ready_wall" -le "$sync_staged_wall" ]
 }
 
-# bench_stagings LABEL: five `deploy --stage` of one commit, each from inactive units (the
+# bench_stagings LABEL VERSION: five `deploy --stage` of one commit (VERSION, as stage's), each from inactive units (the
 # previous staged deployment undeployed, the units stopped), so that each one's synchronous
 # `systemctl start` really starts them. One line per staging for the host:
 #   E2E-BENCH label=LABEL i=N rc=RC wall_us=W units_us=U
@@ -233,7 +233,7 @@ bench_stagings() {
         check "bench $label $i: nothing staged, both units inactive" \
             test "$([ -e /run/ostree/staged-deployment ] && echo staged) $(state "$unit") $(state "$hold")" = " inactive inactive"
         t0=$(uptime_us)
-        ostree admin deploy --stage debian/test >/dev/null 2>&1
+        ostree admin deploy --stage --karg-append="e2e.v$2=1" debian/test >/dev/null 2>&1
         rc=$?
         t1=$(uptime_us)
         begin=$(systemctl show -P InactiveExitTimestampMonotonic "$unit")
