@@ -9,7 +9,8 @@
 #   machine=     a file of machines/ (the disks, the boot, where /boot comes from)
 #   hold=        the profile's Hold= (auto)           trigger=  its Trigger= (none)
 #   timeout_sec= the profile's TimeoutSec= (30s), also the vendor units' TimeoutStopSec=
-#   boots=       boots of the same disks (1)          timeout=  seconds allowed per boot (180)
+#   boots=       boots of the same disks (1)          timeout=  seconds allowed per boot (180;
+#                BOOTHOLD_E2E_BOOT_TIMEOUT raises it on a loaded host, as for the ostree runner)
 #   guest=       the scenario whose guest.sh runs (this one): a control shares its fault's script
 #   kargs=       more kernel command line words, e.g. boothold=0 (BIOS machines only)
 #   vendor=yes   also install stand-ins of ostree's own units (common/vendor/: finalize unit
@@ -75,6 +76,7 @@ run_scenario() (
     mkdir -p "$OUT"
     # shellcheck source=/dev/null
     . "$sc/scenario.conf"
+    [ "${BOOTHOLD_E2E_BOOT_TIMEOUT:-0}" -gt "$timeout" ] && timeout=$BOOTHOLD_E2E_BOOT_TIMEOUT
     # shellcheck source=/dev/null
     . "$E2E_HARNESS/machines/$machine.sh"
 

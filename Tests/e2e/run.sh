@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# End-to-end boots under QEMU: a real Debian bookworm guest (systemd 252) with boothold
-# installed by meson-install.sh, one throw-away disk per scenario, results read from the
-# disks after the guest powered off.
+# End-to-end boots under QEMU: a real Debian guest (bookworm: systemd 252; trixie: systemd 257)
+# with boothold installed by meson-install.sh, one throw-away disk per scenario, results read
+# from the disks after the guest powered off.
 #
-#   Tests/e2e/run.sh [--repeat N] [--keep-disks] [SCENARIO…]
+#   Tests/e2e/run.sh [--suite SUITE] [--repeat N] [--keep-disks] [SCENARIO…]
 #   Tests/e2e/run.sh --recheck RUN_DIR…    judge finished runs again with the current checks
 #
+# --suite bookworm (the default, or $E2E_SUITE) or trixie: the Debian suite of the base guest
+# (lib/base-rootfs.sh builds and caches one per suite); the scenarios are the same.
 # SCENARIO is a scenario directory name or its number (default: all). Prints one line per
-# scenario run and "N passed, N failed". Exit 0 all passed, 1 a scenario failed, 2 only
+# scenario run and "SUITE: N passed, N failed". Exit 0 all passed, 1 a scenario failed, 2 only
 # infrastructure failures (hung guest, missing tools, the base guest could not be built).
-# Logs and results: $BOOTHOLD_E2E_CACHE/runs/<time>/ (default .build-e2e/).
+# Logs and results: $BOOTHOLD_E2E_CACHE/runs/<time>-<suite>/ (default .build-e2e/).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib/common.sh"
@@ -32,8 +34,9 @@ fi
 while [ $# -gt 0 ]; do
     case $1 in
         --repeat) repeat=${2:?--repeat needs a count}; shift ;;
+        --suite) e2e_set_suite "${2:?--suite needs bookworm or trixie}" || exit 2; shift ;;
         --keep-disks) keep=yes ;;
-        -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
         *) selected+=("$1") ;;
     esac
@@ -57,9 +60,9 @@ done
 started=$SECONDS
 rootfs=$("$here/lib/base-rootfs.sh") || exit 2
 E2E_BASE=$(dirname "$rootfs")
-e2e_log "base guest: $E2E_BASE (built in $(cat "$E2E_BASE/build-seconds") s), accelerator: $(e2e_accel)"
+e2e_log "base guest ($E2E_SUITE): $E2E_BASE (built in $(cat "$E2E_BASE/build-seconds") s), accelerator: $(e2e_accel)"
 
-runs=$E2E_CACHE/runs/$(date -u +%Y%m%dT%H%M%S)
+runs=$E2E_CACHE/runs/$(date -u +%Y%m%dT%H%M%S)-$E2E_SUITE
 mkdir -p "$runs"
 E2E_PRODUCT=$runs/product
 mkdir -p "$runs/harness"
@@ -113,7 +116,7 @@ if [ "$repeat" -gt 1 ]; then
             END { printf "  %-22s %d/%d passed; multi-user %s-%s s, shutdown %s-%s s, qemu %s-%s s\n", name, ok, n, b0, b1, s0, s1, q0, q1 }'
     done
 fi
-echo "$passed passed, $failed failed$([ "$infra" -gt 0 ] && echo " ($infra infrastructure)")$([ "$gaps" -gt 0 ] && echo ", $gaps known gap(s)") in $((SECONDS - started)) s; logs: $runs"
+echo "$E2E_SUITE: $passed passed, $failed failed$([ "$infra" -gt 0 ] && echo " ($infra infrastructure)")$([ "$gaps" -gt 0 ] && echo ", $gaps known gap(s)") in $((SECONDS - started)) s; logs: $runs"
 [ "$failed" -eq 0 ] && exit 0
 [ "$failed" -eq "$infra" ] && exit 2
 exit 1

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Build the cached base guest once and print the path of its root file system directory.
+# Build the cached base guest of E2E_SUITE (common.sh) once and print the path of its root file
+# system directory.
 #
-#   Tests/e2e/lib/base-rootfs.sh            → prints  $E2E_CACHE/base-<key>/rootfs
+#   Tests/e2e/lib/base-rootfs.sh                      → prints  $E2E_CACHE/base-<key>/rootfs
+#   E2E_SUITE=trixie Tests/e2e/lib/base-rootfs.sh     → the trixie base, its own <key>
 #
-# <key> hashes this script and guest-base/ (see common.sh: e2e_recipe_key), so a changed recipe
-# builds a new base beside the old one. Beside rootfs/ the same directory holds:
+# <key> hashes the suite, this script and guest-base/ (see common.sh: e2e_recipe_key), so a
+# changed recipe or another suite builds a new base beside the old one. Both suites share the
+# recipe; debootstrap's .debs are cached per suite (E2E_DEBS). Beside rootfs/ the same
+# directory holds:
 #   vmlinuz, initrd.img  the guest kernel and its initramfs (initramfs-tools, MODULES=list, with
 #                        the payload hook: `e2e.payload` on the command line copies overlay/ of
 #                        the disk labelled E2EPAYLOAD into the root before switch-root)
@@ -14,13 +18,15 @@
 # Needs root (debootstrap, chroot). Concurrent callers wait on a lock; progress goes to stderr.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+e2e_suite_ok || exit "$E2E_EXIT_INFRA"
 
 key=$(e2e_recipe_key)
 base=$E2E_CACHE/base-$key
 if [ -e "$base/.complete" ]; then echo "$base/rootfs"; exit 0; fi
 
 mkdir -p "$E2E_CACHE"
-exec 9>"$E2E_CACHE/.base.lock"
+# One lock per suite: the two suites build side by side.
+exec 9>"$E2E_CACHE/.base-$E2E_SUITE.lock"
 flock 9
 if [ -e "$base/.complete" ]; then echo "$base/rootfs"; exit 0; fi
 
@@ -32,7 +38,7 @@ done
 work=$base.tmp
 rootfs=$work/rootfs
 rm -rf "$work"
-mkdir -p "$work" "$E2E_CACHE/debs"
+mkdir -p "$work" "$E2E_DEBS"
 cleanup() { umount "$rootfs/proc" 2>/dev/null || true; }
 trap cleanup EXIT
 started=$SECONDS
@@ -41,7 +47,7 @@ e2e_log "building base guest $key from $mirror (log: $work/build.log)"
 
 {
     # systemd-boot is in the base so the UEFI machine can install it without a second download.
-    debootstrap --variant=minbase --cache-dir="$E2E_CACHE/debs" \
+    debootstrap --variant=minbase --cache-dir="$E2E_DEBS" \
         --include=systemd,systemd-sysv,udev,dbus,linux-image-amd64,initramfs-tools,kmod,e2fsprogs,dosfstools,systemd-boot,systemd-boot-efi \
         "$E2E_SUITE" "$rootfs" "$mirror"
 

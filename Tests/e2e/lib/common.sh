@@ -3,7 +3,12 @@
 #   E2E_REPO      the repository root
 #   E2E_LIB       this directory
 #   E2E_CACHE     cache root: ${BOOTHOLD_E2E_CACHE:-$E2E_REPO/.build-e2e}
-#   E2E_SUITE     Debian suite of the guest (bookworm)
+#   E2E_SUITE     Debian suite of the guests: ${E2E_SUITE:-bookworm}; bookworm (systemd 252,
+#                 ostree 2022.7) or trixie (systemd 257, ostree 2025.2). The runners' --suite
+#                 sets and exports it, so that the image builders they start see the same.
+#   E2E_DEBS      debootstrap's package cache of the suite (shared with Tests/verify-257.sh)
+#   e2e_set_suite SUITE  sets and exports E2E_SUITE (and E2E_DEBS); fails on an unknown suite
+#   e2e_suite_ok  fails (with a message) unless E2E_SUITE is a suite the harness knows
 #   e2e_log MSG…  a timestamped progress line on stderr
 #   e2e_mirror    prints the Debian mirror named by this machine's apt sources
 #   e2e_recipe_key prints the cache key: a hash of every file that shapes the base image
@@ -11,8 +16,24 @@
 E2E_LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 E2E_REPO=$(cd "$E2E_LIB/../../.." && pwd)
 E2E_CACHE=${BOOTHOLD_E2E_CACHE:-$E2E_REPO/.build-e2e}
-E2E_SUITE=bookworm
+E2E_SUITE=${E2E_SUITE:-bookworm}
 E2E_EXIT_PASS=0 E2E_EXIT_FAIL=1 E2E_EXIT_INFRA=2
+
+e2e_suite_ok() {
+    case $E2E_SUITE in
+        bookworm|trixie) return 0 ;;
+        *) echo "e2e: unknown suite '$E2E_SUITE' (bookworm or trixie)" >&2; return 1 ;;
+    esac
+}
+
+e2e_set_suite() {
+    E2E_SUITE=$1
+    export E2E_SUITE
+    # bookworm's packages stay where they always were.
+    if [ "$E2E_SUITE" = bookworm ]; then E2E_DEBS=$E2E_CACHE/debs; else E2E_DEBS=$E2E_CACHE/debs-$E2E_SUITE; fi
+    e2e_suite_ok
+}
+e2e_set_suite "$E2E_SUITE" || true
 
 e2e_log() { printf '[e2e %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 

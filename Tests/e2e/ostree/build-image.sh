@@ -10,9 +10,13 @@
 # devices:
 #   OUT_DIR/root.img  LABEL=ostroot, the physical root (/sysroot)
 #   OUT_DIR/boot.img  LABEL=ostboot, /boot on its own disk (the deployment's /etc/fstab mounts it)
-#   OUT_DIR/image.env KVER= COMMIT= (the version-1 commit)
+#   OUT_DIR/image.env KVER= COMMIT= (the version-1 commit) ENTRY= (its boot loader entry's
+#                     file name: ostree-1-debian.conf by 2022.7, ostree-1.conf by 2025.2)
 # ostree cannot use vfat for /boot (it needs the loader -> loader.N symlink), hence ext4.
-# Needs root and the host's ostree (same version as the guest's). Logs to stderr. Exit 0/1.
+# The commit and the deployment are made by the guest tree's own ostree (PKGROOT's, run in a
+# chroot of it, read-only, with the work directory bound in at /mnt), so each suite's image is
+# written by the ostree that will finalize it, whatever the host has.
+# Needs root. Logs to stderr. Exit 0/1.
 set -euo pipefail
 
 pkgroot=${1:?usage: build-image.sh PKGROOT DEB OUT_DIR}
@@ -93,19 +97,34 @@ make_tree() {
 }
 step "boothold package install + ostree layout" make_tree
 
+# guest_ostree ARG...: PKGROOT's ostree, in a mount namespace of its own where PKGROOT is bound
+# read-only onto itself with /proc, /dev and the work directory (at /mnt) on top; paths under
+# the work directory are passed as /mnt/... . Nothing reaches the cached package layer.
+guest_ostree() {
+    # shellcheck disable=SC2016 # expanded by the inner shell
+    unshare --mount --propagation private sh -c '
+        root=$1 work=$2; shift 2
+        mount --bind "$root" "$root" && mount -o remount,bind,ro "$root" &&
+        mount -t proc proc "$root/proc" && mount --bind /dev "$root/dev" &&
+        mount --bind "$work" "$root/mnt" &&
+        exec chroot "$root" ostree "$@"' sh "$pkgroot" "$work" "$@"
+}
+ref=debian/e2e
 make_sysroot() {
     mkdir -p "$sysroot"
-    ostree admin init-fs "$sysroot" >&2
-    ostree admin os-init --sysroot="$sysroot" debian >&2
-    ostree --repo="$sysroot/ostree/repo" commit -b debian/bookworm --tree=dir="$tree" \
+    guest_ostree --version | sed -n 's/^ *Version: /build-image: the guest tree'"'"'s ostree /p' >&2
+    guest_ostree admin init-fs /mnt/sysroot >&2
+    guest_ostree admin os-init --sysroot=/mnt/sysroot debian >&2
+    guest_ostree --repo=/mnt/sysroot/ostree/repo commit -b "$ref" --tree=dir=/mnt/tree \
         --add-metadata-string=version=1 -s "boothold e2e v1" >&2
-    ostree admin deploy --sysroot="$sysroot" --os=debian \
-        --karg=root=/dev/vda --karg=rw --karg=console=ttyS0 debian/bookworm >&2
-    # ostree 2022.7 does not populate /var.
+    guest_ostree admin deploy --sysroot=/mnt/sysroot --os=debian \
+        --karg=root=/dev/vda --karg=rw --karg=console=ttyS0 "$ref" >&2
+    # The stateroot's /var: ostree 2022.7 does not populate it (2025.2 copies the commit's /var,
+    # which is empty here).
     cp -a "$seedvar/." "$sysroot/ostree/deploy/debian/var/"
 }
 step "ostree commit + deploy" make_sysroot
-commit=$(ostree --repo="$sysroot/ostree/repo" rev-parse debian/bookworm)
+commit=$(guest_ostree --repo=/mnt/sysroot/ostree/repo rev-parse "$ref")
 rm -rf "$tree" "$seedvar"
 
 make_disks() {
@@ -117,9 +136,11 @@ make_disks() {
     mv "$sysroot/boot" "$work/bootfs"; mkdir "$sysroot/boot"
     mkfs.ext4 -q -F -L ostroot -d "$sysroot" "$out/root.img" 3G
     mkfs.ext4 -q -F -L ostboot -d "$work/bootfs" "$out/boot.img" 256M
+    entry=$(cd "$work/bootfs/loader/entries" && ls -- *.conf)
+    [ "$(echo "$entry" | wc -l)" = 1 ] || { log "expected one boot loader entry, found: $entry"; return 1; }
 }
 step "mkfs.ext4 -d root + boot" make_disks
 remove_sysroot "$sysroot"
 rm -rf "$work"
-printf 'KVER=%s\nCOMMIT=%s\n' "$kver" "$commit" > "$out/image.env"
+printf 'KVER=%s\nCOMMIT=%s\nENTRY=%s\n' "$kver" "$commit" "$entry" > "$out/image.env"
 log "done: $out (commit $commit)"

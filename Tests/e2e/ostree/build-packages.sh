@@ -6,8 +6,13 @@
 # from the machine's own apt mirror, and puts the kernel and a small dracut initramfs where ostree
 # looks for them (/usr/lib/modules/KVER/{vmlinuz,initramfs.img}). OUT_DIR/rootfs/.ostree-packages
 # is written last; a directory without it is incomplete. Needs root. Logs to stderr.
+# The suite is E2E_SUITE's (../lib/common.sh; BASE_ROOTFS must be that suite's base): apt in the
+# tree uses the machine's own sources when they name that suite, otherwise one line for the
+# suite's main component on the machine's mirror (bookworm: 2022.7, trixie: 2025.2).
 # Exit: 0 done, 1 failed.
 set -euo pipefail
+# shellcheck source=Tests/e2e/lib/common.sh
+. "$(dirname "$0")/../lib/common.sh"
 
 base=${1:?usage: build-packages.sh BASE_ROOTFS OUT_DIR}
 out=${2:?usage: build-packages.sh BASE_ROOTFS OUT_DIR}
@@ -36,8 +41,12 @@ install_packages() {
     # the tree's own sources come back afterwards.
     mkdir -p "$out/saved-apt"
     mv "$root/etc/apt/sources.list" "$out/saved-apt/" 2>/dev/null || true
-    [ -f /etc/apt/sources.list ] && cp /etc/apt/sources.list "$root/etc/apt/sources.list"
-    cp -a /etc/apt/sources.list.d/. "$root/etc/apt/sources.list.d/" 2>/dev/null || true
+    if [ "$(. /etc/os-release && echo "${VERSION_CODENAME:-}")" = "$E2E_SUITE" ]; then
+        [ -f /etc/apt/sources.list ] && cp /etc/apt/sources.list "$root/etc/apt/sources.list"
+        cp -a /etc/apt/sources.list.d/. "$root/etc/apt/sources.list.d/" 2>/dev/null || true
+    else
+        echo "deb $(e2e_mirror) $E2E_SUITE main" > "$root/etc/apt/sources.list"
+    fi
     cp /etc/resolv.conf "$root/etc/resolv.conf"
     mount -t proc proc "$root/proc"
     mount --bind /dev "$root/dev"

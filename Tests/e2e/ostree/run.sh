@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# run.sh [--repeat N] [SCENARIO...]
-# run.sh --print-packages      build (if needed) and print the ostree package layer's rootfs
+# run.sh [--suite SUITE] [--repeat N] [SCENARIO...]
+# run.sh [--suite SUITE] --print-packages   build (if needed) and print the package layer's rootfs
 #
-# End-to-end tests of boothold with its real client: a Debian bookworm guest booted through
-# ostree (ostree/ostree-boot 2022.7, dracut, /boot on its own ext4 disk) under QEMU, boothold
-# installed into the OS tree before the commit from its Debian package (dpkg -i).
+# End-to-end tests of boothold with its real client: a Debian guest booted through ostree
+# (bookworm: ostree/ostree-boot 2022.7, systemd 252; trixie: 2025.2, systemd 257; dracut, /boot
+# on its own ext4 disk) under QEMU, boothold installed into the OS tree before the commit from
+# its Debian package (dpkg -i), the commit and deployment made by the tree's own ostree.
+# --suite bookworm (the default, or $E2E_SUITE) or trixie.
 # Scenarios (numbers or names; default all):
 #   1 hold     /boot automount (TimeoutIdleSec=2): boothold's paired units take over ostree's;
 #              stage, wait 5x the idle timeout, reboot -> applied; then again with the generator's
@@ -26,13 +28,23 @@
 #              ... and never finished"
 #  10 control-killed, 11 control-refused: the loss (the boot loader entries read from the disk)
 #  12 control-powercut: a consistent next boot, no boothold report
+# The synchronous start (ostree >= 2025.2, trixie only; scenario 1 there also checks that
+# `deploy --stage` returned only once the hold was active and ready):
+#  13 bench       five stagings from inactive units with boothold's units, then (next boot,
+#                 boothold=0) five with ostree's own: medians of deploy --stage and of the
+#                 units' start, and what boothold's units add as a share of deploy --stage
+#                 (a measurement, never a verdict; also in ostree-runs/bench.txt)
+#  14 hold-fails  the hold's start fails (test ExecStartPre=/bin/false): how long staging
+#                 waits and its exit status; the next boot is the new deployment (applied)
+#  15 hold-stalls the hold's start stalls (ExecStartPre= sleeps past TimeoutStartSec=): as 14
 # One summary line per scenario run, then `N passed, N failed`. BOOTHOLD_E2E_BOOT_TIMEOUT (600 s)
-# bounds each boot.
+# bounds each boot (twice that for scenario 13's).
 # Exit: 0 all passed, 1 a scenario failed, 2 only infrastructure problems (missing tools, a hung
 # or silent guest, a failed image build).
 #
-# Cache: ${BOOTHOLD_E2E_CACHE:-<repo>/.build-e2e}/ostree-{packages,image}-<key> (keys hash the
-# recipe files, the base rootfs and boothold's .deb), runs in .../ostree-runs/.
+# Cache: ${BOOTHOLD_E2E_CACHE:-<repo>/.build-e2e}/ostree-packages-<suite>-<key> and
+# ostree-image-<key> (keys hash the recipe files, the suite's base rootfs and boothold's .deb),
+# runs in .../ostree-runs/<time>-<suite>-<pid>/.
 # The base rootfs comes from ../lib/base-rootfs.sh, the .deb from ../lib/deb-package.sh
 # (dpkg-buildpackage in a clean copy of the checkout, cached per source tree), QEMU acceleration
 # from ../lib/qemu.sh and the payload disk from ../lib/payload.sh.
@@ -49,8 +61,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/bootloader.sh"
 cache=$E2E_CACHE
 runs=$cache/ostree-runs
-# One directory per invocation: runs of other trees may share the cache (and the scenario names).
-invocation=$(date -u +%Y%m%dT%H%M%S)-$$
 
 repeat=1
 selected=()
@@ -59,7 +69,8 @@ while [ $# -gt 0 ]; do
     case $1 in
         --repeat) repeat=${2:?--repeat N}; shift 2 ;;
         --print-packages) print_packages=yes; shift ;;
-        -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --suite) e2e_set_suite "${2:?--suite bookworm|trixie}" || exit 2; shift 2 ;;
+        -h|--help) sed -n '2,/^[^#]/{/^#/p}' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         1|hold) selected+=(hold); shift ;;
         2|control) selected+=(control); shift ;;
         3|plain) selected+=(plain); shift ;;
@@ -72,18 +83,34 @@ while [ $# -gt 0 ]; do
         10|control-killed) selected+=(control-killed); shift ;;
         11|control-refused) selected+=(control-refused); shift ;;
         12|control-powercut) selected+=(control-powercut); shift ;;
+        13|bench) selected+=(bench); shift ;;
+        14|hold-fails) selected+=(hold-fails); shift ;;
+        15|hold-stalls) selected+=(hold-stalls); shift ;;
         *) echo "run.sh: unknown scenario '$1'" >&2; exit 2 ;;
     esac
 done
-[ ${#selected[@]} -gt 0 ] || selected=(hold control plain locked unstage killed masked refused powercut
-                                       control-killed control-refused control-powercut)
+defaulted=no
+[ ${#selected[@]} -gt 0 ] || { defaulted=yes; selected=(hold control plain locked unstage killed masked refused powercut
+                                                         control-killed control-refused control-powercut); }
+# 13-15 need ostree's synchronous start (2025.2, no path unit): trixie's by default, never bookworm's.
+if [ "$E2E_SUITE" = bookworm ]; then
+    for name in "${selected[@]}"; do
+        case $name in bench|hold-fails|hold-stalls)
+            echo "run.sh: $name needs ostree >= 2025.2 (--suite trixie)" >&2; exit 2 ;;
+        esac
+    done
+elif [ "$defaulted" = yes ]; then
+    selected+=(bench hold-fails hold-stalls)
+fi
 
-log() { e2e_log "ostree: $*"; }
+# One directory per invocation: runs of other trees may share the cache (and the scenario names).
+invocation=$(date -u +%Y%m%dT%H%M%S)-$E2E_SUITE-$$
+log() { e2e_log "ostree ($E2E_SUITE): $*"; }
 infra() { log "infrastructure: $*"; echo "0 passed, 0 failed (infrastructure: $*)"; exit "$E2E_EXIT_INFRA"; }
 
 # ---- prerequisites ---------------------------------------------------------------------------
 [ "$(id -u)" = 0 ] || infra "needs root"
-for tool in qemu-system-x86_64 debugfs mkfs.ext4 ostree timeout chattr; do
+for tool in qemu-system-x86_64 debugfs mkfs.ext4 unshare timeout chattr; do
     command -v "$tool" >/dev/null || infra "$tool not installed"
 done
 # BOOTHOLD_E2E_BASE_ROOTFS names an already built base instead (for debugging the image build).
@@ -94,12 +121,18 @@ base=${BOOTHOLD_E2E_BASE_ROOTFS:-$("$here/../lib/base-rootfs.sh")} || infra "the
 mkdir -p "$cache" "$runs"
 t_build=$SECONDS
 pkg_key=$( (echo "$base"; stat -c %Y "$base"; cat "$here/build-packages.sh") | sha256sum | cut -c1-16)
-pkgs=$cache/ostree-packages-$pkg_key
+pkgs=$cache/ostree-packages-$E2E_SUITE-$pkg_key
+exec 5>"$cache/.ostree-packages-$E2E_SUITE.lock"
+flock 5
 if [ ! -f "$pkgs/rootfs/.ostree-packages" ]; then
-    find "$cache" -maxdepth 1 -name 'ostree-packages-*' -exec rm -rf {} +
+    # This suite's older layers (the other suite's stay).
+    find "$cache" -maxdepth 1 -name "ostree-packages-$E2E_SUITE-*" -exec rm -rf {} +
     log "building the ostree package layer (apt + dracut, about a minute)"
+    t_pkgs=$SECONDS
     "$here/build-packages.sh" "$base" "$pkgs" || infra "build-packages.sh failed"
+    echo $((SECONDS - t_pkgs)) > "$pkgs/build-seconds"
 fi
+exec 5>&-
 if [ "$print_packages" = yes ]; then echo "$pkgs/rootfs"; exit 0; fi
 
 # boothold as a distribution ships it: the package decides the image.
@@ -121,8 +154,11 @@ if [ ! -f "$image/image.env" ]; then
         flock -n -x "$old/.in-use" rm -rf "$old" || log "keeping $old: a run uses it"
     done
     log "building the ostree image (boothold $version, package $deb_key)"
+    t_image=$SECONDS
     "$here/build-image.sh" "$pkgs/rootfs" "$deb" "$image" || infra "build-image.sh failed"
+    echo $((SECONDS - t_image)) > "$image/build-seconds"
 fi
+first_entry=$(sed -n 's/^ENTRY=//p' "$image/image.env")
 # Held (shared) until this script exits: no other run removes the image under it.
 exec 6>"$image/.in-use"
 flock -s 6
@@ -195,14 +231,14 @@ shutdown_order() {   # shutdown_order SERIAL paired|plain|mounted
 # The control's loss, as ostree#2543 shows it: the finalize unit stopped before the reboot or
 # power-off request (the automount expired under it), ostree never updated the boot loader, and
 # /boot still has only the first deployment's entry. Prints what is wrong, nothing when all is.
-control_loss() {   # control_loss SERIAL ENTRIES
+control_loss() {   # control_loss SERIAL ENTRIES (first_entry: the image's one entry)
     local early req
     early=$(line_of "$1" 'Stopping ostree-finalize-staged\.service')
     req=$(line_of "$1" 'E2E: (rebooting|powering off)')
     { [ "$early" != 0 ] && [ "$early" -lt "$req" ]; } ||
         echo "finalize was not stopped early (line $early, request at $req): #2543 not reproduced"
     [ "$(line_of "$1" 'Bootloader updated')" = 0 ] || echo "ostree updated the boot loader"
-    [ "$2" = "ostree-1-debian.conf " ] || echo "/boot has entries [$2], expected only the first deployment's"
+    [ "$2" = "$first_entry " ] || echo "/boot has entries [$2], expected only the first deployment's ($first_entry)"
 }
 
 # The power cut: what the console showed before it (RUN BOOT); a cut that came only after boothold
@@ -229,6 +265,32 @@ status_problems() {
     e2e_status_problems "$tag" "$want" "$line" | sed "s/^/boot $boot: /"
 }
 
+# bench_summary RUN: the medians of scenario 13's E2E-BENCH lines (boothold's units on boot 1,
+# ostree's own on boot 2) and what boothold's units add to staging as a share of deploy --stage.
+bench_summary() {
+    tr -d '\r' < "$1/serial-1.log" | grep -a -o 'E2E-BENCH .*' > "$1/bench-boothold.lines"
+    tr -d '\r' < "$1/serial-2.log" | grep -a -o 'E2E-BENCH .*' > "$1/bench-ostree.lines"
+    awk '
+        function median(a, n,   i, j, t) {
+            for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+            return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+        }
+        {
+            for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+            l = f["label"]; n[l]++; wall[l, n[l]] = f["wall_us"]; units[l, n[l]] = f["units_us"]
+        }
+        END {
+            for (l in n) {
+                delete w; delete u
+                for (i = 1; i <= n[l]; i++) { w[i] = wall[l, i]; u[i] = units[l, i] }
+                mw[l] = median(w, n[l]); mu[l] = median(u, n[l])
+                printf "%s units: %d stagings, deploy --stage median %.3f s, units start median %.3f s\n", l, n[l], mw[l] / 1e6, mu[l] / 1e6
+            }
+            if (("boothold" in n) && ("ostree" in n) && mw["boothold"] > 0)
+                printf "boothold units add %.3f s to staging: %.1f %% of deploy --stage (goal <= 5 %%)\n", (mu["boothold"] - mu["ostree"]) / 1e6, 100 * (mu["boothold"] - mu["ostree"]) / mw["boothold"]
+        }' "$1/bench-boothold.lines" "$1/bench-ostree.lines"
+}
+
 guest_failures() {   # the guest's failed checks, one line
     grep -a -h -o 'E2E-CHECK FAIL .*' "$@" 2>/dev/null | sed 's/E2E-CHECK FAIL //' | sort -u | paste -sd ';' -
 }
@@ -247,6 +309,8 @@ phases_of() {
         powercut|control-powercut) echo "stage-powercut verify-powercut" ;;
         control-killed) echo "stage-killed" ;;
         control-refused) echo "stage-refused" ;;
+        bench) echo "bench-boothold bench-ostree" ;;
+        hold-fails|hold-stalls) echo "stage-hold-broken verify-applied" ;;
     esac
 }
 number_of() {
@@ -254,6 +318,7 @@ number_of() {
         hold) echo 1 ;; control) echo 2 ;; plain) echo 3 ;; locked) echo 4 ;; unstage) echo 5 ;;
         killed) echo 6 ;; masked) echo 7 ;; refused) echo 8 ;; powercut) echo 9 ;;
         control-killed) echo 10 ;; control-refused) echo 11 ;; control-powercut) echo 12 ;;
+        bench) echo 13 ;; hold-fails) echo 14 ;; hold-stalls) echo 15 ;;
     esac
 }
 # The power cut of scenarios 9 and 12: the first line ostree logs when it begins to finalize.
@@ -277,9 +342,11 @@ run_scenario() {   # run_scenario NAME RUN-INDEX
         local after=reboot limit=${BOOTHOLD_E2E_BOOT_TIMEOUT:-600}
         [ "$n" = "${#phases[@]}" ] && after=poweroff
         case $name in control*) [ "$n" = 1 ] && limit=$((limit + 120)) ;; esac
-        local cut_at=""
-        case $name/$n in *powercut/1) cut_at=$cut_line ;; esac
-        E2E_CUT_AT=$cut_at ostree_boot "$run" "$n" "$limit" "e2e.scenario=$name e2e.phase=$phase e2e.after=$after $extra"
+        # Five stagings of 25-60 s each on a loaded host, after a boot of up to 270 s.
+        [ "$name" = bench ] && limit=$((limit * 2))
+        local cut_at="" kargs=$extra
+        case $name/$n in *powercut/1) cut_at=$cut_line ;; bench/2) kargs="boothold=0" ;; esac
+        E2E_CUT_AT=$cut_at ostree_boot "$run" "$n" "$limit" "e2e.scenario=$name e2e.phase=$phase e2e.after=$after $kargs"
         rc=$?
         boots+=("$(startup_s "$run/serial-$n.log")")
         downs+=("$(shutdown_s "$run/serial-$n.log")")
@@ -350,6 +417,15 @@ run_scenario() {   # run_scenario NAME RUN-INDEX
                 local bl="before ostree's Bootloader updated"
                 grep -a -q 'Bootloader updated' "$run/serial-1.log" && bl="after ostree's Bootloader updated"
                 notes+=("power cut $bl; next boot: $(grep -a -h -o 'E2E-FACT booted_version=[0-9]*' "$run/serial-2.log" | sed 's/E2E-FACT //')") ;;
+            bench)
+                local line
+                bench_summary "$run" > "$run/bench.txt"
+                while IFS= read -r line; do notes+=("$line"); done < "$run/bench.txt"
+                { echo "$invocation bench (run $index):"; sed 's/^/  /' "$run/bench.txt"; } >> "$runs/bench.txt" ;;
+            hold-fails|hold-stalls)
+                notes+=("staging: $(grep -a -h -o 'E2E-FACT \(stage_s\|stage_rc\|hold_timeout_start\|hold_after_staging\)=[^ ]*' "$run/serial-1.log" | tr -d '\r' | sed 's/E2E-FACT //' | paste -sd' ' -)")
+                notes+=("$(grep -a -h -o 'E2E-FACT boot_reached=[^ ]*' "$run/serial-2.log" | tr -d '\r' | sed 's/E2E-FACT //')")
+                notes+=("hold starts at staging: $(grep -a -c 'Starting ostree-finalize-staged-hold\.service' "$run/serial-1.log")") ;;
             locked)
                 # ostree's reason, framed by boothold's started and "not applied" records.
                 local started locked notapplied
@@ -367,8 +443,8 @@ run_scenario() {   # run_scenario NAME RUN-INDEX
     local detail=""
     [ ${#notes[@]} = 0 ] || detail="; $(printf '%s; ' "${notes[@]}")"
     [ ${#problems[@]} = 0 ] || detail+=" -- $(printf '%s | ' "${problems[@]}")"
-    printf '%s %s %s (run %s): %s boots in %s s, startup %s s, shutdown %s s, entries [%s]%s\n' \
-        "$verdict" "$(number_of "$name")" "$name" "$index" "$n" "$((SECONDS - t0))" \
+    printf '%s %s %s (%s, run %s): %s boots in %s s, startup %s s, shutdown %s s, entries [%s]%s\n' \
+        "$verdict" "$(number_of "$name")" "$name" "$E2E_SUITE" "$index" "$n" "$((SECONDS - t0))" \
         "$(IFS=/; echo "${boots[*]}")" "$(IFS=/; echo "${downs[*]}")" "${entries% }" "$detail" | tee -a "$runs/summary.txt"
     rm -f "$run"/*.img
 }
@@ -378,7 +454,7 @@ for ((i = 1; i <= repeat; i++)); do
         run_scenario "$name" "$i"
     done
 done
-echo "$passed passed, $failed failed"
+echo "$E2E_SUITE: $passed passed, $failed failed"
 [ "$failed" = 0 ] && exit 0
 [ "$failed" = "$infra_count" ] && exit 2
 exit 1
