@@ -58,7 +58,7 @@ final class OwnMounts {
         switch outcome {
         case .finished(let bytes):
             switch ChildAnswer(bytes) {
-            case .mounted(let mountedType): type = mountedType
+            case .done(let mountedType): type = mountedType
             case .failed(let message): return .failure(MountRefusal(message))
             }
         case .timedOut:
@@ -104,9 +104,9 @@ final class OwnMounts {
             outcome = try ForkedCall.run(until: deadline, inbox: inbox) {
                 do {
                     let failures = try BesideRoot.build(plan)
-                    return [0] + Array(failures.map { "\($0.mountPoint) (\($0.reason))" }.joined(separator: ", ").utf8)
+                    return ChildAnswer.done(failures.map { "\($0.mountPoint) (\($0.reason))" }.joined(separator: ", ")).bytes
                 } catch {
-                    return [1] + Array("\(error)".utf8)
+                    return ChildAnswer.failed("\(error)").bytes
                 }
             }
         } catch {
@@ -114,10 +114,11 @@ final class OwnMounts {
         }
         let unbound: String
         switch outcome {
-        case .finished(let bytes) where bytes.first == 0:
-            unbound = String(decoding: bytes.dropFirst(), as: UTF8.self)
         case .finished(let bytes):
-            return MountRefusal("cannot copy the mount tree without the automount at \(path): \(String(decoding: bytes.dropFirst(), as: UTF8.self))")
+            switch ChildAnswer(bytes) {
+            case .done(let text): unbound = text
+            case .failed(let why): return MountRefusal("cannot copy the mount tree without the automount at \(path): \(why)")
+            }
         case .timedOut:
             return MountRefusal("copying the mount tree without the automount at \(path) did not finish in time")
         case .interrupted(let signal):
@@ -199,19 +200,20 @@ final class OwnMounts {
 
     // MARK: the child
 
-    /// What the mount child reports: `0` then the type mounted, or `1` then why not.
+    /// What a forked child reports: `0` then its text (the mount child: the type mounted; the
+    /// copy of the mount tree: the mount points it could not bind), or `1` then why it failed.
     private enum ChildAnswer {
-        case mounted(String)
+        case done(String)
         case failed(String)
 
         init(_ bytes: [UInt8]) {
             let text = String(decoding: bytes.dropFirst(), as: UTF8.self)
-            self = bytes.first == 0 ? .mounted(text) : .failed(text)
+            self = bytes.first == 0 ? .done(text) : .failed(text)
         }
 
         var bytes: [UInt8] {
             switch self {
-            case .mounted(let type): return [0] + Array(type.utf8)
+            case .done(let text): return [0] + Array(text.utf8)
             case .failed(let why): return [1] + Array(why.utf8)
             }
         }
@@ -222,7 +224,7 @@ final class OwnMounts {
         do {
             let type = try plan.type ?? FileSystemMount.detectType(of: plan.what)
             try FileSystemMount.mount(source: plan.what, target: plan.path, type: type, options: plan.options)
-            return ChildAnswer.mounted(type).bytes
+            return ChildAnswer.done(type).bytes
         } catch {
             return ChildAnswer.failed("\(error)").bytes
         }
