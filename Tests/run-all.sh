@@ -11,6 +11,17 @@ stage() {
     if "$@"; then echo "=== $name: ok"; else echo "=== $name: FAILED"; failed+=("$name"); fi
 }
 
+# The guests' images from nothing, in the background while the stages below use the cores:
+# each suite's base guest and its ostree package layer (debootstrap, apt and dracut: mostly the
+# network and dpkg). The guest streams find them in the cache (the scripts wait on their locks).
+images=$(mktemp)
+(
+    for suite in bookworm trixie; do
+        Tests/e2e/ostree/run.sh --suite "$suite" --print-packages
+    done
+) > "$images" 2>&1 &
+images_pid=$!
+
 stage build swift build
 stage "swift test" swift test
 # libFuzzer targets (fuzz/targets/) briefly on their committed corpus; long runs: fuzz/run.sh.
@@ -27,21 +38,23 @@ stage "verify 257" Tests/verify-257.sh
 stage deb Tests/deb/run.sh
 stage "generator static link" Tests/generator-static-link.sh
 # Real boots under QEMU (needs root; see README "End-to-end tests"), in two streams of stages
-# side by side: bookworm's stand-in scenarios and then Debian trixie's (systemd 257, ostree
-# 2025.2: its stand-in and ostree guests one after the other), and bookworm's ostree guest. A
-# guest spends much of its life waiting (idle timeouts, expiries, stop timeouts), so two of them
-# share the two cores well; a third stream of guests beside them slowed every guest so much that
-# the whole run was projected at about 85 minutes (README "Platforms"). The ostree streams build
-# their package layers on the base guest of their suite (the scripts wait on locks) and install
-# boothold from its Debian package (built once per source tree, Tests/e2e/lib/deb-package.sh).
-# Each stream's output is kept and printed whole when it is done, stream by stream.
-# On trixie, what fits CI's budget after bookworm's stand-in scenarios: of the stand-in set the
-# control, predicted, fstab and UEFI gpt-auto scenarios; of the ostree set the held staging with
-# its synchronous start. The rest of the trixie ostree set (the control, the hold failing and
-# stalling at that start, the faults, the staging benchmark) is
-# `Tests/e2e/ostree/run.sh --suite trixie`.
-trixie_standin=(1 2 3 6)
-trixie_ostree=(hold)
+# side by side, each guest with one vCPU (lib/qemu.sh): bookworm's stand-in scenarios and then
+# trixie's; beside them the ostree guests, bookworm's and then trixie's. A guest spends much of
+# its life waiting (idle timeouts, expiries, stop timeouts), so two of them share the two cores
+# well; a third stream of guests beside them slowed every guest so much that the whole run was
+# projected at about 85 minutes (README "Platforms"). The ostree streams build their image on
+# the package layer of their suite and install boothold from its Debian package (the one the
+# deb stage built, Tests/e2e/lib/deb-package.sh). Each stream's output is kept and printed whole
+# when it is done, stream by stream.
+# On trixie, what fits CI's budget beside bookworm's whole sets: of the stand-in set the
+# control, predicted, fstab and UEFI gpt-auto scenarios, the drop-in pair and the soft-reboot;
+# of the ostree set the held staging with its synchronous start and the control. The rest of the
+# trixie ostree set (the hold failing and stalling at that start, the faults, the staging
+# benchmark: about 75 minutes of guests more) is `Tests/e2e/ostree/run.sh --suite trixie`.
+trixie_standin=(1 2 3 6 14 24 16)
+trixie_ostree=(hold control)
+wait "$images_pid" || { echo "=== guest images: FAILED"; cat "$images"; failed+=("guest images"); }
+rm -f "$images"
 streams=$(mktemp -d)
 trap 'rm -rf "$streams"' EXIT
 stream() {  # stream NAME: the stages below, with their output in $streams/NAME.log
@@ -62,16 +75,13 @@ stream() {  # stream NAME: the stages below, with their output in $streams/NAME.
 # load 10 was still powering off at 180 s).
 standin_stages() {
     stage e2e env BOOTHOLD_E2E_BOOT_TIMEOUT=360 Tests/e2e/run.sh --suite bookworm
-    trixie_stages
+    stage "e2e trixie" env BOOTHOLD_E2E_BOOT_TIMEOUT=360 Tests/e2e/run.sh --suite trixie "${trixie_standin[@]}"
 }
 ostree_stages() {
     # First boothold-generator beside ostree's own generator (seconds), then the boots.
     stage "ostree generators" Tests/e2e/ostree/generators.sh
     stage "e2e ostree" Tests/e2e/ostree/run.sh --suite bookworm
-}
-trixie_stages() {
     stage "ostree generators trixie" Tests/e2e/ostree/generators.sh --suite trixie
-    stage "e2e trixie" env BOOTHOLD_E2E_BOOT_TIMEOUT=360 Tests/e2e/run.sh --suite trixie "${trixie_standin[@]}"
     stage "e2e ostree trixie" Tests/e2e/ostree/run.sh --suite trixie "${trixie_ostree[@]}"
 }
 stream standin standin_stages

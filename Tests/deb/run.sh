@@ -116,6 +116,9 @@ if [ ! -f "$deb" ]; then
     finish; exit 1
 fi
 pass "it wrote boothold_${version}_${arch}.deb"
+# The end-to-end guests install boothold from this tree's package: give them this one.
+Tests/e2e/lib/deb-package.sh --adopt "$deb" "$(( ${build_ms:-0} / 1000 ))" >/dev/null \
+    || echo "     (the end-to-end cache did not take the package; the guests build their own)"
 deb_size=$(stat -c %s "$deb")
 installed_size=$(dpkg-deb -f "$deb" Installed-Size)
 echo "     build time: $(( build_ms / 1000 )).$(( build_ms % 1000 / 100 )) s (dpkg-buildpackage, release build from scratch)"

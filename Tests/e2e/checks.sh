@@ -58,7 +58,7 @@ expect_held_and_finalized_at_shutdown() {
 
 unit_time() { e2e_journal_time "$OUT/journal" "$1" "$2" "$3"; }
 
-# At shutdown: finalize stopped → hold lets go → hold stopped → boot.mount unmounting, by the
+# At shutdown: finalize stopped → hold lets go → hold stopped → boot.mount (CHECK_MOUNT) unmounting, by the
 # journal's monotonic timestamps (the order ostree's boot-automount.sh checks too). The hold
 # lets go either when systemd stops it ("Stopping", the usual case) or by itself just before:
 # the finalize command removed the staged file, and a hold that sees that only after
@@ -67,9 +67,10 @@ unit_time() { e2e_journal_time "$OUT/journal" "$1" "$2" "$3"; }
 # it; else after staging, note staged_at): a fault scenario stops the hold, and /boot may
 # expire, before; and on a UEFI boot systemd 257's systemd-boot-random-seed.service
 # (bootctl random-seed) mounts the ESP early in boot, and it expires long before staging.
+# expect_shutdown_order [BOOT [AFTER]]: AFTER (seconds) instead of those notes, e.g. a soft-reboot's.
 expect_shutdown_order() {
-    local boot=${1:-1} fin hold_stopping hold_exited hold_release hold_stopped umount how after
-    after=$(note_value poweroff_at "$boot")
+    local boot=${1:-1} fin hold_stopping hold_exited hold_release hold_stopped umount how after=${2:-}
+    [ -n "$after" ] || after=$(note_value poweroff_at "$boot")
     [ -n "$after" ] || after=$(note_value staged_at "$boot")
     after=${after:-0}
     local name=${CHECK_PROFILE:-e2e-finalize}
@@ -77,18 +78,18 @@ expect_shutdown_order() {
     hold_stopping=$(unit_time_after "$boot" "$E2E_MSG_STOPPING" "$name-hold.service" "$after")
     hold_exited=$(unit_time_after "$boot" "$E2E_MSG_SUCCEEDED" "$name-hold.service" "$after")
     hold_stopped=$(unit_time_after "$boot" "$E2E_MSG_STOPPED" "$name-hold.service" "$after")
-    umount=$(unit_time_after "$boot" "$E2E_MSG_STOPPING" boot.mount "$after")
+    umount=$(unit_time_after "$boot" "$E2E_MSG_STOPPING" "${CHECK_MOUNT:-boot.mount}" "$after")
     hold_release=$(printf '%s\n' "$hold_stopping" "$hold_exited" | awk 'NF && (m == "" || $1 < m) { m = $1 } END { print m }')
     how=stopped; [ "$hold_release" = "$hold_stopping" ] || how="exited by itself"
     if [ -z "$fin" ] || [ -z "$hold_release" ] || [ -z "$hold_stopped" ] || [ -z "$umount" ]; then
-        fail "shutdown order: missing journal entries (finalize stopped=${fin:-?}, hold stopping=${hold_stopping:-?}, hold exited=${hold_exited:-?}, hold stopped=${hold_stopped:-?}, boot.mount unmounting=${umount:-?})"
+        fail "shutdown order: missing journal entries (finalize stopped=${fin:-?}, hold stopping=${hold_stopping:-?}, hold exited=${hold_exited:-?}, hold stopped=${hold_stopped:-?}, ${CHECK_MOUNT:-boot.mount} unmounting=${umount:-?})"
         return
     fi
     if awk -v a="$fin" -v b="$hold_release" -v c="$hold_stopped" -v d="$umount" \
             'BEGIN { exit !(a <= b && b <= c && c <= d) }'; then
-        fact "order: finalize stopped $fin < hold let go $hold_release ($how) < stopped $hold_stopped < boot.mount unmounting $umount"
+        fact "order: finalize stopped $fin < hold let go $hold_release ($how) < stopped $hold_stopped < ${CHECK_MOUNT:-boot.mount} unmounting $umount"
     else
-        fail "shutdown order wrong: finalize stopped $fin, hold let go $hold_release ($how), hold stopped $hold_stopped, boot.mount unmounting $umount"
+        fail "shutdown order wrong: finalize stopped $fin, hold let go $hold_release ($how), hold stopped $hold_stopped, ${CHECK_MOUNT:-boot.mount} unmounting $umount"
     fi
 }
 

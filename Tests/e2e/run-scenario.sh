@@ -17,6 +17,9 @@
 #                with RequiresMountsFor=, a Type=exec hold that keeps /boot busy, a path
 #                unit when trigger=path); with kargs=boothold=0 they are what runs
 #   slow_mount=N /boot takes N s to mount: a mount.vfat helper that sleeps first
+#   suites=      the Debian suites it runs on (all); run.sh lists it as SKIP on the others
+#   root/        a directory of the guest's scenario (guest=, else this one): copied into the
+#                guest's root as it is (drop-ins, helper commands the scenario needs at boot)
 #   bootc=yes    also install a stand-in bootc (common/bootc/: /usr/bin/bootc, bootc's own
 #                bootc-finalize-staged.service, an empty /sysroot); with composefs=… in kargs
 #                the shipped bootc profile applies
@@ -36,6 +39,8 @@ scenario_overlay() {
     install -m 0755 "$E2E_SCENARIOS/${guest:-$(basename "$sc")}/guest.sh" "$libexec/scenario"
     install -m 0644 "$common/guest-common.sh" "$libexec/scenario-common.sh"
     install -m 0755 "$common/finalize-write" "$common/fail-once" "$libexec/"
+    local own=$E2E_SCENARIOS/${guest:-$(basename "$sc")}/root
+    if [ -d "$own" ]; then cp -a "$own/." "$dir/"; fi
     mkdir -p "$dir/etc/boothold/boothold.conf.d"
     sed -e "s/@HOLD@/$hold/" -e "s/@TRIGGER@/$trigger/" -e "s/@TIMEOUT_SEC@/$timeout_sec/" \
         "$common/profile.conf.in" > "$dir/etc/boothold/boothold.conf.d/e2e.conf"

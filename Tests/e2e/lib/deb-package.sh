@@ -2,6 +2,10 @@
 # Build boothold's Debian package once per source tree and print the path of the .deb.
 #
 #   Tests/e2e/lib/deb-package.sh      → prints  $E2E_CACHE/deb-<key>/boothold_VERSION_ARCH.deb
+#   Tests/e2e/lib/deb-package.sh --adopt DEB SECONDS
+#                                     keeps DEB (built from this tree in SECONDS, as below: the
+#                                     package test's build) as this tree's package, unless one is
+#                                     there already; so the guests do not build it a second time
 #
 # As Tests/deb/run.sh builds it: the files git knows of (tracked, and new ones not ignored) are
 # copied into a clean directory, and `dpkg-buildpackage -us -uc -b` runs there (debian/rules:
@@ -37,6 +41,18 @@ mkdir -p "$E2E_CACHE"
 exec 9>"$E2E_CACHE/.deb.lock"
 flock 9
 if [ -f "$deb" ]; then echo "$deb"; exit 0; fi
+if [ "${1:-}" = --adopt ]; then
+    given=${2:?--adopt needs the .deb}
+    [ "$(basename "$given")" = "$(basename "$deb")" ] || { echo "e2e: $given is not boothold_${version}_${arch}.deb" >&2; exit 1; }
+    rm -rf "$dir.tmp"; mkdir -p "$dir.tmp"
+    cp "$given" "$dir.tmp/"
+    echo "${3:-0}" > "$dir.tmp/build-seconds"
+    echo "$version" > "$dir.tmp/version"
+    echo "adopted from $given" > "$dir.tmp/build.log"
+    rm -rf "$dir"; mv "$dir.tmp" "$dir"
+    e2e_log "kept $(basename "$deb") ($key) from $given"
+    echo "$deb"; exit 0
+fi
 for tool in dpkg-buildpackage dh swift pkg-config scdoc; do
     command -v "$tool" >/dev/null || { echo "e2e: missing $tool (see .ci/run; Swift on PATH)" >&2; exit 1; }
 done

@@ -68,7 +68,7 @@ ostree_boot() {
     rm -f "$run/qemu-$n.pid" "$run/boot-$n-cut"
     : > "$run/serial-$n.log"
     timeout --foreground -k 10 "$limit" qemu-system-x86_64 -pidfile "$run/qemu-$n.pid" \
-        "${accel[@]}" -machine q35 -smp 2 -m 1024 \
+        "${accel[@]}" -machine q35 -smp "$(e2e_smp)" -m 1024 \
         -nodefaults -display none -no-reboot \
         -kernel "$linux" -initrd "$initrd" \
         -append "$options panic=-1 no_timer_check quiet systemd.show_status=0 systemd.journald.forward_to_console=1 rd.shell=0 rd.emergency=reboot $*" \
