@@ -4,10 +4,18 @@
 /// When an input a rule needs cannot be read, the answer is `.unreadable`, which counts as
 /// an automount: a needless hold costs one idle process, a missing one loses an update
 /// (ostree#2543).
-struct AutomountPrediction {
-    var snapshot: MachineSnapshot
+///
+/// One per generator run: it indexes the snapshot once (`AutomountInputs`) and decides each
+/// distinct path once, however many profiles name it or lie below it.
+final class AutomountPrediction {
+    let snapshot: MachineSnapshot
+    private let inputs: AutomountInputs
+    private var decided: [[UInt8]: AutomountEvidence] = [:]
 
-    private var inputs: AutomountInputs { AutomountInputs(snapshot: snapshot) }
+    init(snapshot: MachineSnapshot) {
+        self.snapshot = snapshot
+        inputs = AutomountInputs(snapshot: snapshot)
+    }
 
     /// The evidence for `path`, or else for the nearest mount point above it that will be an
     /// automount: `Paths=/boot/loader` is reached through a `/boot` automount, and the hold's
@@ -23,6 +31,14 @@ struct AutomountPrediction {
     }
 
     private func evidenceAt(_ path: String) -> AutomountEvidence {
+        let key = Array(path.utf8)
+        if let known = decided[key] { return known }
+        let evidence = evaluateRules(path)
+        decided[key] = evidence
+        return evidence
+    }
+
+    private func evaluateRules(_ path: String) -> AutomountEvidence {
         var checked: [String] = []
         for rule in AutomountRules.all {
             switch rule.evaluate(path, inputs) {
@@ -43,13 +59,14 @@ struct AutomountPrediction {
     private func bootTimeEvidence(for path: String) -> AutomountEvidence? {
         // As the machine looked at boot: no mount at the path yet, so gpt-auto saw a mount
         // point it could use (it refuses a busy one).
-        var atBoot = inputs
+        var machine = snapshot
         if case .value(let mounts) = snapshot.mounts {
-            atBoot.snapshot.mounts = .value(mounts.filter { !MountPath.same(MountPath.simplifyFstabTarget($0.target) ?? "", path) })
+            machine.mounts = .value(mounts.filter { !MountPath.same(MountPath.simplifyFstabTarget($0.target) ?? "", path) })
         }
         // An empty directory rather than a missing one: an autofs is mounted on it now, and the
         // rules of 249–256 only place the ESP on a path that exists.
-        atBoot.snapshot.mountPoints[path] = .value(.emptyDirectory)
+        machine.mountPoints[path] = .value(.emptyDirectory)
+        let atBoot = AutomountInputs(snapshot: machine)
         for rule in AutomountRules.predictingAtBoot {
             guard case .decided(let evidence) = rule.evaluate(path, atBoot) else { continue }
             if case .unreadable = evidence { return nil }

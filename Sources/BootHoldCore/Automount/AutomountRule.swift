@@ -12,9 +12,29 @@ enum AutomountAnswer {
     case noMatch(String)
 }
 
-/// What the rules read: the machine as the reader saw it.
+/// What the rules read: the machine as the reader saw it, with the tables the rules look paths
+/// up in indexed once, so that deciding P paths over F fstab lines and M mounts costs
+/// O(P + F + M) rather than O(P × (F + M)).
 struct AutomountInputs {
-    var snapshot: MachineSnapshot
+    let snapshot: MachineSnapshot
+    /// fstab and `systemd.mount-extra=` by mount point, as systemd-fstab-generator claims them.
+    let fstabClaims: FstabClaims
+    /// The mount points with an autofs in the mount table (any row: once triggered, the real
+    /// file system is stacked on the autofs row), as bytes.
+    let autofsTargets: Set<[UInt8]>
+
+    init(snapshot: MachineSnapshot) {
+        self.snapshot = snapshot
+        let commandLine = snapshot.kernelCommandLine.value
+        let fstabEnabled = commandLine?.boolean(of: "fstab").value ?? true
+        fstabClaims = FstabClaims(snapshot: snapshot, commandLine: commandLine, fstabEnabled: fstabEnabled)
+        var autofs: Set<[UInt8]> = []
+        for entry in snapshot.mounts.value ?? [] where entry.fileSystemType == "autofs" {
+            if let target = MountPath.simplifyFstabTarget(entry.target) { autofs.insert(Array(target.utf8)) }
+        }
+        autofsTargets = autofs
+    }
+
     /// The kernel command line, parsed once by the reader; nil when it could not be read.
     var commandLine: KernelCommandLine? { snapshot.kernelCommandLine.value }
 
@@ -45,7 +65,8 @@ public enum AutomountRules {
     /// above each (an automount there is reached through), and `/boot` and `/efi`.
     public static func probes(for profiles: [StagedProfile], extra: [String] = []) -> [String] {
         var paths: [String] = []
-        for path in (profiles.flatMap(\.paths) + extra).flatMap({ [$0] + MountPath.ancestors(of: $0) }) + ["/boot", "/efi"] where !paths.contains(where: { MountPath.same($0, path) }) {
+        var seen: Set<[UInt8]> = []
+        for path in (profiles.flatMap(\.paths) + extra).flatMap({ [$0] + MountPath.ancestors(of: $0) }) + ["/boot", "/efi"] where seen.insert(Array(path.utf8)).inserted {
             paths.append(path)
         }
         return paths

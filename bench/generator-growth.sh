@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# How boothold-generator's cost grows with its input: P profiles (three paths each) and F fstab
+# lines (ordinary mounts), the release generator, median of RUNS runs each with a fresh output
+# directory (hyperfine -N). A benchmark, not a test.
+#   goal: cost(P, F) ≤ 1.2 × (cost(P, 10) + cost(1, F)), i.e. linear in the input
+# Also: the same P profiles with their third path missing on the machine, against all present.
+# Usage: bench/generator-growth.sh [RUNS] [P] [F]   (default 60 runs, P=100, F=1000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+runs=${1:-60} profiles=${2:-100} lines=${3:-1000}
+command -v hyperfine >/dev/null || apt-get install -y -qq --no-install-recommends hyperfine >/dev/null
+
+echo "=== release build (--static-swift-stdlib) of boothold-generator"
+swift build -c release --static-swift-stdlib --product boothold-generator 2>&1 | tail -1
+bin=$(swift build -c release --static-swift-stdlib --show-bin-path)/boothold-generator
+
+work=$(mktemp -d /tmp/boothold-growth-XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+# machine NAME P F [missing]: a root with P profiles and an fstab of F lines; with "missing"
+# the third path of every profile does not exist.
+machine() {
+    local p=$2 f=$3 missing=${4:-} root=$work/$1 i
+    mkdir -p "$root/proc/self" "$root/etc/boothold/boothold.conf.d" "$root/boot"
+    cat /proc/self/mountinfo > "$root/proc/self/mountinfo"
+    {
+        echo "UUID=6f1c0c0e-0b0b-4d6a-9d54-8a1e0f0e9a11 / ext4 errors=remount-ro 0 1"
+        echo "UUID=ABCD-1234 /boot vfat umask=0077,x-systemd.automount,x-systemd.idle-timeout=1min 0 2"
+        for ((i = 2; i < f; i++)); do echo "UUID=0b1e2c3d-aaaa-4bbb-8ccc-$(printf '%012d' "$i") /srv/data$i ext4 defaults 0 2"; done
+    } > "$root/etc/fstab"
+    for ((i = 0; i < p; i++)); do
+        mkdir -p "$root/srv/p$i/a"
+        [ -n "$missing" ] || mkdir -p "$root/srv/p$i/b"
+        printf '[bench%d]\nDescription=Benchmark profile %d\nStaged=/run/bench/%d/staged\nFinalize=/bin/true\nPaths=/boot/p%d /srv/p%d/a /srv/p%d/b\n' \
+            "$i" "$i" "$i" "$i" "$i" "$i"
+    done > "$root/etc/boothold/boothold.conf.d/bench.conf"
+    echo "$root"
+}
+cases=("1 10" "$profiles 10" "1 $lines" "$profiles $lines")
+args=()
+for c in "${cases[@]}"; do
+    read -r p f <<< "$c"
+    root=$(machine "p$p-f$f" "$p" "$f")
+    args+=(--prepare "rm -rf $work/out && mkdir $work/out" -n "P=$p F=$f"
+           "env BOOTHOLD_ROOT=$root SYSTEMD_FSTAB=$root/etc/fstab $bin $work/out $work/out $work/out")
+done
+root=$(machine "p$profiles-missing" "$profiles" 10 missing)
+args+=(--prepare "rm -rf $work/out && mkdir $work/out" -n "P=$profiles F=10, third path missing"
+       "env BOOTHOLD_ROOT=$root SYSTEMD_FSTAB=$root/etc/fstab $bin $work/out $work/out $work/out")
+export SYSTEMD_PROC_CMDLINE="root=UUID=6f1c0c0e quiet" SYSTEMD_IN_INITRD=0 SYSTEMD_LOG_LEVEL=err \
+    BOOTHOLD_LIBEXECDIR=/usr/libexec/boothold
+# The machines are real generator inputs: the largest one pairs its profiles.
+rm -rf "$work/out" && mkdir "$work/out"
+BOOTHOLD_ROOT=$work/p$profiles-f$lines SYSTEMD_FSTAB=$work/p$profiles-f$lines/etc/fstab "$bin" "$work/out" "$work/out" "$work/out"
+[ -f "$work/out/bench0-hold.service" ] || { echo "FAIL: the generator wrote no hold unit for bench0" >&2; exit 1; }
+echo "=== hyperfine -N, $runs runs each, fresh output directory per run"
+hyperfine -N --style basic --warmup 3 --runs "$runs" --export-csv "$work/times.csv" "${args[@]}" >/dev/null
+median() { awk -F, -v name="$1" '$1 == name { print $4 * 1000 }' "$work/times.csv"; }
+a=$(median "P=1 F=10") b=$(median "P=$profiles F=10") c=$(median "P=1 F=$lines") d=$(median "P=$profiles F=$lines")
+m=$(median "P=$profiles F=10, third path missing")
+awk -v a="$a" -v b="$b" -v c="$c" -v d="$d" -v m="$m" -v p="$profiles" -v f="$lines" 'BEGIN {
+    printf "%-36s %10s %9s\n", "", "median ms", "ratio"
+    printf "%-36s %10.2f %9s\n", "P=1 F=10 (anchor)", a, "1.00"
+    printf "%-36s %10.2f %8.2f×\n", "P=" p " F=10", b, b / a
+    printf "%-36s %10.2f %8.2f×\n", "P=1 F=" f, c, c / a
+    printf "%-36s %10.2f %8.2f×\n", "P=" p " F=" f, d, d / a
+    printf "%-36s %10.2f %8.2f×\n", "P=" p " F=10, third path missing", m, m / a
+    printf "growth: cost(P, F) / (cost(P, 10) + cost(1, F)) = %.2f (goal ≤ 1.20)\n", d / (b + c)
+    printf "missing third path / all present = %.2f\n", m / b
+}'
