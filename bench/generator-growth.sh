@@ -42,11 +42,11 @@ args=()
 for c in "${cases[@]}"; do
     read -r p f <<< "$c"
     root=$(machine "p$p-f$f" "$p" "$f")
-    args+=(--prepare "rm -rf $work/out && mkdir $work/out" -n "P=$p F=$f"
+    args+=(--prepare "/bin/sh -c 'rm -rf $work/out && mkdir $work/out'" -n "P=$p F=$f"
            "env BOOTHOLD_ROOT=$root SYSTEMD_FSTAB=$root/etc/fstab $bin $work/out $work/out $work/out")
 done
 root=$(machine "p$profiles-missing" "$profiles" 10 missing)
-args+=(--prepare "rm -rf $work/out && mkdir $work/out" -n "P=$profiles F=10, third path missing"
+args+=(--prepare "/bin/sh -c 'rm -rf $work/out && mkdir $work/out'" -n "P=$profiles F=10 third path missing"
        "env BOOTHOLD_ROOT=$root SYSTEMD_FSTAB=$root/etc/fstab $bin $work/out $work/out $work/out")
 export SYSTEMD_PROC_CMDLINE="root=UUID=6f1c0c0e quiet" SYSTEMD_IN_INITRD=0 SYSTEMD_LOG_LEVEL=err \
     BOOTHOLD_LIBEXECDIR=/usr/libexec/boothold
@@ -56,16 +56,16 @@ BOOTHOLD_ROOT=$work/p$profiles-f$lines SYSTEMD_FSTAB=$work/p$profiles-f$lines/et
 [ -f "$work/out/bench0-hold.service" ] || { echo "FAIL: the generator wrote no hold unit for bench0" >&2; exit 1; }
 echo "=== hyperfine -N, $runs runs each, fresh output directory per run"
 hyperfine -N --style basic --warmup 3 --runs "$runs" --export-csv "$work/times.csv" "${args[@]}" >/dev/null
-median() { awk -F, -v name="$1" '$1 == name { print $4 * 1000 }' "$work/times.csv"; }
-a=$(median "P=1 F=10") b=$(median "P=$profiles F=10") c=$(median "P=1 F=$lines") d=$(median "P=$profiles F=$lines")
-m=$(median "P=$profiles F=10, third path missing")
-awk -v a="$a" -v b="$b" -v c="$c" -v d="$d" -v m="$m" -v p="$profiles" -v f="$lines" 'BEGIN {
-    printf "%-36s %10s %9s\n", "", "median ms", "ratio"
-    printf "%-36s %10.2f %9s\n", "P=1 F=10 (anchor)", a, "1.00"
-    printf "%-36s %10.2f %8.2f×\n", "P=" p " F=10", b, b / a
-    printf "%-36s %10.2f %8.2f×\n", "P=1 F=" f, c, c / a
-    printf "%-36s %10.2f %8.2f×\n", "P=" p " F=" f, d, d / a
-    printf "%-36s %10.2f %8.2f×\n", "P=" p " F=10, third path missing", m, m / a
-    printf "growth: cost(P, F) / (cost(P, 10) + cost(1, F)) = %.2f (goal ≤ 1.20)\n", d / (b + c)
-    printf "missing third path / all present = %.2f\n", m / b
-}'
+# CSV columns: command,mean,stddev,median,user,system,min,max (seconds; user and system are means)
+column() { awk -F, -v name="$1" -v col="$2" '$1 == name { print $col * 1000 }' "$work/times.csv"; }
+names=("P=1 F=10" "P=$profiles F=10" "P=1 F=$lines" "P=$profiles F=$lines" "P=$profiles F=10 third path missing")
+printf '%-36s %10s %9s %9s %9s\n' "" "median ms" "ratio" "user ms" "sys ms"
+for name in "${names[@]}"; do
+    awk -v n="$name" -v t="$(column "$name" 4)" -v a="$(column "${names[0]}" 4)" -v u="$(column "$name" 5)" -v s="$(column "$name" 6)" \
+        'BEGIN { printf "%-36s %10.2f %8.2f× %9.2f %9.2f\n", n, t, t / a, u, s }'
+done
+growth() {  # growth COLUMN: cost(P, F) / (cost(P, 10) + cost(1, F))
+    awk -v b="$(column "${names[1]}" "$1")" -v c="$(column "${names[2]}" "$1")" -v d="$(column "${names[3]}" "$1")" 'BEGIN { printf "%.2f", d / (b + c) }'
+}
+echo "growth: cost(P, F) / (cost(P, 10) + cost(1, F)) = $(growth 4) by wall time, $(growth 5) by user CPU (goal ≤ 1.20)"
+awk -v b="$(column "${names[1]}" 4)" -v m="$(column "${names[4]}" 4)" 'BEGIN { printf "third path missing / all present = %.2f\n", m / b }'
