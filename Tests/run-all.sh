@@ -29,32 +29,23 @@ stage "fuzz smoke" fuzz/smoke.sh
 # One release build of what gets installed, for the install test (and anyone else who
 # needs release executables: .build/release/boothold).
 stage "release build" ./meson-install.sh --build-only
-stage install Tests/install/run.sh
-# systemd 257's verify (Debian trixie, debootstrapped once and cached) over every golden
-# fixture's expected tree, with the release build installed where the units name it.
-stage "verify 257" Tests/verify-257.sh
-# The Debian package, built from a clean copy of the checkout (its own release build), linted,
-# and installed, upgraded, removed and purged in an overlay copy of this machine.
-stage deb Tests/deb/run.sh
-stage "generator static link" Tests/generator-static-link.sh
-# Real boots under QEMU (needs root; see README "End-to-end tests"), in two streams of stages
-# side by side, each guest with one vCPU (lib/qemu.sh): bookworm's stand-in scenarios and then
-# trixie's; beside them the ostree guests, bookworm's and then trixie's. A guest spends much of
-# its life waiting (idle timeouts, expiries, stop timeouts), so two of them share the two cores
-# well; a third stream of guests beside them slowed every guest so much that the whole run was
-# projected at about 85 minutes (README "Platforms"). The ostree streams build their image on
-# the package layer of their suite and install boothold from its Debian package (the one the
-# deb stage built, Tests/e2e/lib/deb-package.sh). Each stream's output is kept and printed whole
-# when it is done, stream by stream.
-# On trixie, what fits CI's budget beside bookworm's whole sets: of the stand-in set the
-# control, predicted, fstab and UEFI gpt-auto scenarios, the drop-in pair and the soft-reboot;
-# of the ostree set the held staging with its synchronous start and the control. The rest of the
-# trixie ostree set (the hold failing and stalling at that start, the faults, the staging
-# benchmark: about 75 minutes of guests more) is `Tests/e2e/ostree/run.sh --suite trixie`.
-trixie_standin=(1 2 3 6 14 24 16)
-trixie_ostree=(hold control)
-wait "$images_pid" || { echo "=== guest images: FAILED"; cat "$images"; failed+=("guest images"); }
-rm -f "$images"
+
+# Real boots under QEMU (needs root; see README "End-to-end tests"), in two streams side by
+# side, each guest with one vCPU (lib/qemu.sh): the stand-in guests, bookworm's and then
+# trixie's, and then trixie's ostree guest; beside them bookworm's ostree guests, the longest
+# set (about 55 minutes here). Under TCG a guest is CPU-bound most of its life, so two of them
+# use the two cores; a third stream only slows the others (README "Platforms"). The ostree
+# guests build their image on the package layer of their suite and install boothold from its
+# Debian package (the one the deb stage built, Tests/e2e/lib/deb-package.sh). Each stream's
+# output is kept and printed whole when it is done, stream by stream.
+# On trixie, what fits beside bookworm's whole sets: of the stand-in set the control,
+# predicted, fstab and UEFI gpt-auto scenarios, the drop-in scenario and the soft-reboot; of
+# the ostree set the held staging with its synchronous start. The rest (the stand-in controls
+# and faults, the ostree control, the hold failing and stalling at that start, the ostree
+# faults, the staging benchmark) runs with `Tests/e2e/run.sh --suite trixie` and
+# `Tests/e2e/ostree/run.sh --suite trixie`.
+trixie_standin=(1 2 3 6 14 16)
+trixie_ostree=(hold)
 streams=$(mktemp -d)
 trap 'rm -rf "$streams"' EXIT
 stream() {  # stream NAME: the stages below, with their output in $streams/NAME.log
@@ -76,16 +67,31 @@ stream() {  # stream NAME: the stages below, with their output in $streams/NAME.
 standin_stages() {
     stage e2e env BOOTHOLD_E2E_BOOT_TIMEOUT=360 Tests/e2e/run.sh --suite bookworm
     stage "e2e trixie" env BOOTHOLD_E2E_BOOT_TIMEOUT=360 Tests/e2e/run.sh --suite trixie "${trixie_standin[@]}"
-}
-ostree_stages() {
-    # First boothold-generator beside ostree's own generator (seconds), then the boots.
-    stage "ostree generators" Tests/e2e/ostree/generators.sh
-    stage "e2e ostree" Tests/e2e/ostree/run.sh --suite bookworm
+    # boothold-generator beside ostree's own generator (seconds), then the boots.
     stage "ostree generators trixie" Tests/e2e/ostree/generators.sh --suite trixie
     stage "e2e ostree trixie" Tests/e2e/ostree/run.sh --suite trixie "${trixie_ostree[@]}"
 }
+ostree_stages() {
+    stage "ostree generators" Tests/e2e/ostree/generators.sh
+    stage "e2e ostree" Tests/e2e/ostree/run.sh --suite bookworm
+}
+# The stand-in guests need only the release build: they start now, beside the stages below;
+# the ostree guests start once the deb stage has built the package they install (trixie's
+# ostree guest comes after the stand-in guests, long after that).
 stream standin standin_stages
+
+stage install Tests/install/run.sh
+# systemd 257's verify (Debian trixie, debootstrapped once and cached) over every golden
+# fixture's expected tree, with the release build installed where the units name it.
+stage "verify 257" Tests/verify-257.sh
+# The Debian package, built from a clean copy of the checkout (its own release build), linted,
+# and installed, upgraded, removed and purged in an overlay copy of this machine.
+stage deb Tests/deb/run.sh
+stage "generator static link" Tests/generator-static-link.sh
 stream ostree ostree_stages
+# shellcheck disable=SC2031 # the main shell's list, not a stream's
+wait "$images_pid" || { echo "=== guest images: FAILED"; cat "$images"; failed+=("guest images"); }
+rm -f "$images"
 for name in standin ostree; do
     wait "$(cat "$streams/$name.pid")" || true
     cat "$streams/$name.log"
