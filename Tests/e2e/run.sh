@@ -44,7 +44,7 @@ while [ $# -gt 0 ]; do
 done
 
 scenarios=()
-# In number order (1-control … 23-vendor-bootc).
+# In number order (1-control … 24-vendor-dropin-esp).
 for name in $(cd "$E2E_SCENARIOS" && printf '%s\n' [0-9]*/ | tr -d / | sort -n); do
     if [ ${#selected[@]} -eq 0 ]; then scenarios+=("$name"); continue; fi
     for want in "${selected[@]}"; do
