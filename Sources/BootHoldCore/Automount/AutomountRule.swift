@@ -22,11 +22,13 @@ struct AutomountInputs {
     /// The mount points with an autofs in the mount table (any row: once triggered, the real
     /// file system is stacked on the autofs row), as bytes.
     let autofsTargets: Set<[UInt8]>
+    /// fstab is read unless `fstab=` (or `rd.fstab=` in the initrd) is false.
+    let fstabEnabled: Bool
 
     init(snapshot: MachineSnapshot) {
         self.snapshot = snapshot
         let commandLine = snapshot.kernelCommandLine.value
-        let fstabEnabled = commandLine?.boolean(of: "fstab").value ?? true
+        fstabEnabled = commandLine?.boolean(of: "fstab").value ?? true
         fstabClaims = FstabClaims(snapshot: snapshot, commandLine: commandLine, fstabEnabled: fstabEnabled)
         var autofs: Set<[UInt8]> = []
         for entry in snapshot.mounts.value ?? [] where entry.fileSystemType == "autofs" {
@@ -37,11 +39,6 @@ struct AutomountInputs {
 
     /// The kernel command line, parsed once by the reader; nil when it could not be read.
     var commandLine: KernelCommandLine? { snapshot.kernelCommandLine.value }
-
-    /// fstab is read unless `fstab=` (or `rd.fstab=` in the initrd) is false.
-    var fstabEnabled: Bool {
-        commandLine?.boolean(of: "fstab").value ?? true
-    }
 
     /// Why the kernel command line could not be read.
     var kernelCommandLineReason: String {
