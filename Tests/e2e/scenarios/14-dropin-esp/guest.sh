@@ -26,13 +26,7 @@ if ! vendor_units; then
     note hold_has_esp_open "$(readlink /proc/"$(hold_pid)"/fd/* 2>/dev/null | grep -cx /boot/efi)"
 fi
 stop_keeper
-note_esp_states() {
-    note "${1}esp_fstype" "$(fstype_at /boot/efi)"
-    note "${1}esp_mount" "$(systemctl is-active boot-efi.mount)"
-    note "${1}finalize" "$(systemctl is-active "$PROFILE.service")"
-    note "${1}hold" "$(systemctl is-active "$PROFILE-hold.service")"
-}
-note_esp_states staged_
+note_states staged_ /boot/efi boot-efi.mount esp
 sleep 4   # more than 3x the idle timeout: without a hold, /boot/efi would have expired by now
-note_esp_states waited_
+note_states waited_ /boot/efi boot-efi.mount esp
 note poweroff_at "$(uptime_s)"

@@ -10,8 +10,8 @@ pid=$(hold_pid)
 note stopped_at "$(uptime_s)"
 systemctl stop "$HOLD"
 note stop_returned_at "$(uptime_s)"
-# Within 15 s: on trixie beside two other guests the hold's ExecStopPost= took 2.6 s and the
-# new hold was active 6.4 s after the kill (at load 2 it is back within a second).
+# Within 15 s, as in 7 (there, on trixie beside two other guests, the hold's ExecStopPost=
+# took 2.6 s and the new hold was active 6.4 s after the kill).
 wait_hold_back "$pid" 15
 sleep 5   # past the idle timeout: without a hold /boot expires
 note_states waited_

@@ -161,10 +161,12 @@ touch_and_expire() {
 }
 
 # The states the host checks, read without touching /boot.
+# note_states TAG [MOUNTPOINT MOUNT_UNIT NAME]: another mount than /boot (boot.mount, "boot"),
+# e.g. `note_states staged_ /boot/efi boot-efi.mount esp` notes staged_esp_fstype, ….
 note_states() {
-    local tag=$1
-    note "${tag}boot_fstype" "$(fstype_at /boot)"
-    note "${tag}boot_mount" "$(systemctl is-active boot.mount)"
+    local tag=$1 path=${2:-/boot} unit=${3:-boot.mount} name=${4:-boot}
+    note "${tag}${name}_fstype" "$(fstype_at "$path")"
+    note "${tag}${name}_mount" "$(systemctl is-active "$unit")"
     note "${tag}finalize" "$(systemctl is-active "$PROFILE.service")"
     note "${tag}hold" "$(systemctl is-active "$PROFILE-hold.service")"
 }
