@@ -102,6 +102,11 @@ for name in standin ostree; do
 done
 
 if [ ${#failed[@]} -gt 0 ]; then
+    # What failed, again at the end (a long log is often read from its tail): each failed
+    # scenario's line and the reasons its checks gave.
+    for name in standin ostree; do
+        grep -E '^(FAIL|INFRA|GAP)|: FAILED$' "$streams/$name.log" | sed "s/^/[$name] /" || true
+    done
     echo "failed stages: ${failed[*]}"
     exit 1
 fi

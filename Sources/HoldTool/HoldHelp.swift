@@ -1,6 +1,6 @@
 enum HoldHelp {
     static let text = """
-        Usage: boothold-hold [--release-when-gone FILE] [--finalize-unit UNIT] PATH...
+        Usage: boothold-hold [--release-when-gone FILE] [--from-start] [--finalize-unit UNIT] PATH...
                boothold-hold --after-stop [--release-when-gone FILE] [--finalize-unit UNIT] PATH...
 
         Keep each mount point PATH busy, so that autofs cannot expire it (an automounted
@@ -17,6 +17,9 @@ enum HoldHelp {
                                     is staged): ready at once when it does not, pin when
                                     it appears, release when it goes away and keep
                                     watching
+          --from-start              hold the paths from the start until stopped,
+                                    whatever FILE says (the finalize unit requires
+                                    an automount, whose expiry would stop it)
           --finalize-unit UNIT      the finalize unit this hold is paired with: while it
                                     runs its ExecStop= (it has processes in its cgroup,
                                     beside the hold's), FILE going away does not release

@@ -19,9 +19,10 @@ struct HoldSession {
         }
 
         // The watch first, then the look at FILE (in StagedFileWatch.init): a FILE created or
-        // removed from here on is an event, not missed between the look and the watch.
+        // removed from here on is an event, not missed between the look and the watch. Held
+        // from the start (--from-start), FILE changes nothing: not watched.
         var watch: StagedFileWatch?
-        if let file = request.releaseWhenGone {
+        if let file = request.releaseWhenGone, !request.fromStart {
             do {
                 watch = try StagedFileWatch(file: file, log: log)
             } catch {

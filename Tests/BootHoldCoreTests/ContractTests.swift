@@ -70,6 +70,8 @@ func finalizeArgumentsRoundTrip(_ request: RunRequest) throws {
                                  finalizeUnit: "ostree-finalize-staged.service")),
     .afterStop(HoldRequest(paths: ["/boot"], releaseWhenGone: "/run/ostree/staged-deployment", finalizeUnit: "x.service")),
     .hold(HoldRequest(paths: ["/boot", "/-odd", "/mnt/with space"])),
+    .hold(HoldRequest(paths: ["/boot", "/boot/efi"], releaseWhenGone: "/run/ostree/staged-deployment", finalizeUnit: "x.service", fromStart: true)),
+    .afterStop(HoldRequest(paths: ["/boot/efi"], releaseWhenGone: "/run/ostree/staged-deployment", fromStart: true)),
     .afterStop(HoldRequest(paths: ["/efi"], finalizeUnit: "a-hold.service")),
     .help, .version,
 ])

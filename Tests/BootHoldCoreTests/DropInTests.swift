@@ -107,6 +107,35 @@ private let fstabAutomountBoot = Machine().fstabLine("UUID=1 /boot vfat x-system
     // Finalization itself still only requires its own Paths=.
     let finalize = try #require(output.file("ostree-finalize-staged.service"))
     #expect(!finalize.contains("\"--require\" \"/boot/efi\""))
+    // The requirement stops the unit whenever the ESP expires: held from the hold's start.
+    #expect(hold.contains("\"--release-when-gone\" \"/run/ostree/staged-deployment\" \"--from-start\" "))
+    let why = "/boot/efi (RequiresMountsFor= in /usr/lib/systemd/system/ostree-finalize-staged.service.d/10-armada.conf:2) will be an automount that ostree-finalize-staged.service requires: its expiry would stop the unit whenever it is active, staged or not yet"
+    #expect(decision.heldFromStartReason == why)
+    #expect(hold.contains("\n# Held from the start until stopped: " + why + "\n"))
+    #expect(output.explanation().contains("\n  held from the start until stopped: " + why + "\n"))
+}
+
+/// A command after boothold-finalize runs once the staged file is gone, and the unit has no
+/// process between two commands: held from the start. Only while staged without such a
+/// command, and when the commands left after a reset are one.
+@Test func aCommandAfterBootholdFinalizeHoldsFromTheStart() throws {
+    func hold(_ text: String?) throws -> (String, String?) {
+        var snapshot = fstabAutomountBoot.snapshot
+        snapshot.unitDropIns = text.map { [dropIn("/etc/systemd/system/ostree-finalize-staged.service.d/10-x.conf", $0)] } ?? []
+        let output = GeneratorPlanner.plan(snapshot, libexecDirectory: "/usr/libexec/boothold")
+        return (try #require(output.file("ostree-finalize-staged-hold.service")), output.decisions.first?.heldFromStartReason)
+    }
+    for text in ["[Service]\nExecStop=/usr/bin/esp-sync\n", "[Service]\nExecStopPost=/usr/bin/esp-sync\n",
+                 "[Service]\nExecStop=\nExecStop=/usr/bin/a\nExecStop=/usr/bin/b\n"] {
+        let (unit, why) = try hold(text)
+        #expect(unit.contains("\"--from-start\""), "\(text)")
+        #expect(why?.hasSuffix(": the staged file can be gone before that runs, and between two commands ostree-finalize-staged.service has no process that would keep the hold from letting go") == true, "\(text)")
+    }
+    for text in [nil, "[Service]\nExecStop=\nExecStop=/usr/bin/ostree admin finalize-staged\n", "[Service]\nEnvironment=A=1\n"] {
+        let (unit, why) = try hold(text)
+        #expect(!unit.contains("--from-start"), "\(text ?? "no drop-in")")
+        #expect(why == nil)
+    }
 }
 
 @Test func aPlainMountADropInRequiresChangesNothing() throws {

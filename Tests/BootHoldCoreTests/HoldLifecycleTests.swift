@@ -44,6 +44,36 @@ struct HoldLifecycleTests {
         #expect(effects(hold.handle(.signal(Self.sigterm))) == [.notify(["STOPPING=1", "STATUS=Releasing /boot"]), .release, .exit(.released)])
     }
 
+    /// `--from-start` (a drop-in makes the finalize unit require an automount, or adds a command
+    /// after boothold-finalize): pinned before READY whatever the staged file says, and held
+    /// until stopped; the file is not watched.
+    @Test func fromStartPinsBeforeReadyAndHoldsUntilStopped() {
+        var request = Self.request
+        request.fromStart = true
+        var hold = HoldLifecycle(request: request)
+        let start = hold.handle(.started(stagedFileExists: nil))
+        #expect(effects(start) == [.pin])
+        #expect(logs(start).map(\.1) == ["Holding /sysroot, /boot from the start until stopped (--from-start)"])
+        #expect(hold.phase == .pinning(.fromStart))
+        #expect(effects(hold.handle(.pinned(Self.mounts)))
+            == [.stopWatching, .notify(["READY=1", "STATUS=Holding /sysroot (xfs), /boot (vfat) until stopped"])])
+        #expect(hold.phase == .holdingUntilStopped(Self.mounts))
+        #expect(hold.handle(.stagedFileAppeared).isEmpty)
+        #expect(hold.handle(.stagedFileGone(keepHolding: nil)).isEmpty)
+        #expect(effects(hold.handle(.signal(Self.sigterm)))
+            == [.notify(["STOPPING=1", "STATUS=Releasing /sysroot, /boot"]), .release, .exit(.released)])
+    }
+
+    @Test func fromStartThatCannotPinSaysNothingOfTheStagedFile() {
+        var request = Self.request
+        request.fromStart = true
+        var hold = HoldLifecycle(request: request)
+        _ = hold.handle(.started(stagedFileExists: nil))
+        let failed = hold.handle(.pinFailed("Cannot hold /boot: No such file or directory"))
+        #expect(effects(failed) == [.exit(.pathNotHeld)])
+        #expect(logs(failed).map(\.1) == ["Cannot hold /boot: No such file or directory; holding nothing"])
+    }
+
     /// The whole cycle: staged, unstaged (released, still running), staged again (pinned again).
     @Test func releaseOnGoneKeepsWatchingAndAReStagePinsAgain() {
         var hold = HoldLifecycle(request: Self.request)

@@ -17,7 +17,7 @@ import Testing
         let run = try SpawnedProcess.run([NamespaceStage.hold] + arguments)
         #expect(run.status == 2)
         #expect(run.standardError.contains(message), "stderr: \(run.standardError)")
-        #expect(run.standardError.contains("Usage: boothold-hold [--after-stop] [--release-when-gone FILE] [--finalize-unit UNIT] PATH..."))
+        #expect(run.standardError.contains("Usage: boothold-hold [--after-stop] [--release-when-gone FILE] [--from-start] [--finalize-unit UNIT] PATH..."))
     }
 
     @Test func helpAndVersionGoToStandardOutput() throws {
@@ -34,6 +34,8 @@ import Testing
                 == .hold(HoldRequest(paths: ["/sysroot", "/-odd"], releaseWhenGone: "/run/s")))
         #expect(try HoldCommand.parse(["--finalize-unit=x.service", "/boot"])
                 == .hold(HoldRequest(paths: ["/boot"], finalizeUnit: "x.service")))
+        #expect(try HoldCommand.parse(["--from-start", "--release-when-gone", "/run/s", "/boot"])
+                == .hold(HoldRequest(paths: ["/boot"], releaseWhenGone: "/run/s", fromStart: true)))
     }
 
     @Test(arguments: [

@@ -109,6 +109,38 @@ private func uniqueSocket(_ tag: String) -> NotifyListener.Kind {
         #expect(try stage.unmount(boot).status == 0)
     }
 
+    /// `--from-start`: held before READY although nothing is staged, and the staged file coming
+    /// and going changes nothing (the control: without it, the same start holds nothing).
+    @Test(arguments: [true, false])
+    func fromStartHoldsBeforeAnythingIsStagedUntilStopped(_ fromStart: Bool) throws {
+        let stage = try NamespaceStage()
+        let boot = try stage.mountTmpfs("boot")
+        let staged = stage.directory + "/staged-deployment"
+        let notify = try NotifyListener(uniqueSocket("from-start-\(fromStart)"))
+        let hold = try HoldUnderTest(
+            stage: stage, arguments: ["--release-when-gone", staged] + (fromStart ? ["--from-start"] : []) + [boot], notify: notify)
+        let ready = try #require(notify.receive(timeout: readyTimeout), "no READY: \(hold.standardError)")
+        #expect(ready.notifyAssignments["READY"] == "1")
+        guard fromStart else {
+            #expect(ready.notifyAssignments["STATUS"] == "Watching \(staged): nothing staged, holding nothing")
+            #expect(!hold.holdsOpen(boot))
+            #expect(hold.signal(SIGTERM))
+            #expect(hold.process.wait(timeout: 1) == 0)
+            return
+        }
+        #expect(ready.notifyAssignments["STATUS"] == "Holding \(boot) (tmpfs) until stopped")
+        #expect(hold.standardError.contains("Holding \(boot) from the start until stopped (--from-start)"))
+        #expect(try stage.unmount(boot).status != 0, "nothing staged, and --from-start, yet /boot is not busy")
+        touch(staged)
+        try FileManager.default.removeItem(atPath: staged)
+        #expect(hold.process.wait(timeout: 0.3) == nil, "exited: \(hold.standardError)")
+        #expect(hold.holdsOpen(boot), "released when the staged file went away")
+        #expect(try stage.unmount(boot).status != 0)
+        #expect(hold.signal(SIGTERM))
+        #expect(hold.process.wait(timeout: 1) == 0)
+        #expect(try stage.unmount(boot).status == 0)
+    }
+
     @Test func aFailureToPinAtStartWhileStagedExitsBeforeReady() throws {
         let stage = try NamespaceStage()
         let staged = stage.directory + "/staged-deployment"

@@ -1,5 +1,5 @@
 /// What `boothold-hold` was asked to do, from its arguments:
-/// `boothold-hold [--after-stop] [--release-when-gone FILE] [--finalize-unit UNIT] PATH...`.
+/// `boothold-hold [--after-stop] [--release-when-gone FILE] [--from-start] [--finalize-unit UNIT] PATH...`.
 /// The generator renders the hold unit's `ExecStart=`/`ExecStopPost=` with `arguments`, the
 /// hold reads them back with `parse`: one type on both sides of the command line.
 public enum HoldCommand: Sendable, Equatable {
@@ -12,7 +12,7 @@ public enum HoldCommand: Sendable, Equatable {
 }
 
 /// The mount points to keep busy and, optionally, the file whose existence means "a deployment
-/// is staged": the paths are then held only while it exists.
+/// is staged": the paths are then held only while it exists, unless `fromStart`.
 public struct HoldRequest: Sendable, Equatable {
     /// Absolute paths, in the order given (that is the order they are opened in).
     public var paths: [String]
@@ -21,16 +21,23 @@ public struct HoldRequest: Sendable, Equatable {
     /// The finalize unit this hold is paired with (`NAME.service`): while it has processes
     /// (its `ExecStop=` runs), the staged file going away does not release.
     public var finalizeUnit: String?
+    /// `--from-start`: hold the paths from the start until stopped, whatever FILE says (FILE
+    /// then only tells `--after-stop` whether a deployment was staged). The generator asks for
+    /// it when a drop-in makes the finalize unit require a mount that will be an automount:
+    /// that mount's expiry would stop the unit whenever it is active, staged or not yet.
+    public var fromStart: Bool
 
-    public init(paths: [String], releaseWhenGone: String? = nil, finalizeUnit: String? = nil) {
+    public init(paths: [String], releaseWhenGone: String? = nil, finalizeUnit: String? = nil, fromStart: Bool = false) {
         self.paths = paths
         self.releaseWhenGone = releaseWhenGone
         self.finalizeUnit = finalizeUnit
+        self.fromStart = fromStart
     }
 
     /// The arguments after argv[0] that `HoldCommand.parse` reads back as this request.
     public var arguments: [String] {
         (releaseWhenGone.map { ["--release-when-gone", $0] } ?? [])
+            + (fromStart ? ["--from-start"] : [])
             + (finalizeUnit.map { ["--finalize-unit", $0] } ?? [])
             + paths
     }
@@ -44,7 +51,7 @@ public struct HoldUsageError: Error, Sendable, Equatable, CustomStringConvertibl
 }
 
 extension HoldCommand {
-    public static let usage = "Usage: boothold-hold [--after-stop] [--release-when-gone FILE] [--finalize-unit UNIT] PATH..."
+    public static let usage = "Usage: boothold-hold [--after-stop] [--release-when-gone FILE] [--from-start] [--finalize-unit UNIT] PATH..."
 
     /// The arguments after argv[0] that `parse` reads back as this command (`.hold` and
     /// `.afterStop` only: the generator writes no other).
@@ -65,6 +72,7 @@ extension HoldCommand {
         var releaseWhenGone: String?
         var finalizeUnit: String?
         var afterStop = false
+        var fromStart = false
         var index = 0
         var optionsEnded = false
         while index < arguments.count {
@@ -83,6 +91,8 @@ extension HoldCommand {
                 return .version
             case "--after-stop":
                 afterStop = true
+            case "--from-start":
+                fromStart = true
             case "--release-when-gone":
                 guard index < arguments.count else {
                     throw HoldUsageError("--release-when-gone needs a FILE")
@@ -119,7 +129,7 @@ extension HoldCommand {
                 throw HoldUsageError("--finalize-unit UNIT '\(unit)' is not a service unit name")
             }
         }
-        let request = HoldRequest(paths: paths, releaseWhenGone: releaseWhenGone, finalizeUnit: finalizeUnit)
+        let request = HoldRequest(paths: paths, releaseWhenGone: releaseWhenGone, finalizeUnit: finalizeUnit, fromStart: fromStart)
         return afterStop ? .afterStop(request) : .hold(request)
     }
 }

@@ -18,10 +18,15 @@ public enum DropInReview {
     }
 
     /// Notes for the headers and `--explain`, and the log lines, about what the drop-ins do to
-    /// the `Exec*=` commands the generator wrote.
-    static func execNotes(_ units: ProfileUnits, in snapshot: MachineSnapshot) -> (notes: [String], diagnostics: [Diagnostic]) {
+    /// the `Exec*=` commands the generator wrote; and the commands they add to the finalize
+    /// unit's stop after boothold-finalize (`FILE:LINE adds ExecStop=…`), which run once the
+    /// staged file is gone.
+    static func execNotes(_ units: ProfileUnits, in snapshot: MachineSnapshot)
+        -> (notes: [String], diagnostics: [Diagnostic], afterFinalize: [String])
+    {
         var notes: [String] = []
         var diagnostics: [Diagnostic] = []
+        var afterFinalize: [String] = []
         var generated = [(units.finalizeName, units.finalizeUnit())]
         if units.isPaired { generated.append((units.holdName, units.holdUnit())) }
         let held = units.decision.heldPaths.map(Display.escaped).joined(separator: " ")
@@ -35,6 +40,12 @@ public enum DropInReview {
                 switch change {
                 case .reset(let key, let at, let dropsOwn, let remaining):
                     let commands = remaining.map { "\(key)=\($0)" }.joined(separator: ", ")
+                    // Commands that follow another in the stop: between two of them the unit
+                    // has no process.
+                    if unit == units.finalizeName,
+                       key == "ExecStop" && remaining.count > 1 || key == "ExecStopPost" && !remaining.isEmpty {
+                        afterFinalize.append("\(at) resets \(key)= and sets \(commands)")
+                    }
                     guard dropsOwn, let executable = own[key] else {
                         let note = "\(at) resets \(key)=" + (remaining.isEmpty ? "" : " and sets \(commands)")
                         notes.append(note)
@@ -64,6 +75,9 @@ public enum DropInReview {
                     diagnostics.append(Diagnostic(.warning, "\(unit): \(Display.escaped(text))."))
                 case .added(let key, let at, let command):
                     var text = "\(at) adds \(key)=\(command)"
+                    if unit == units.finalizeName, key == "ExecStop" || key == "ExecStopPost" {
+                        afterFinalize.append(text)
+                    }
                     if unit == units.finalizeName {
                         switch key {
                         case "ExecStop": text += ", which runs after boothold-finalize\(holding)"
@@ -76,7 +90,7 @@ public enum DropInReview {
                 }
             }
         }
-        return (notes, diagnostics)
+        return (notes, diagnostics, afterFinalize)
     }
 }
 

@@ -14,6 +14,7 @@ extension GeneratorOutput {
             for path in decision.paths { text += "  " + path.summary + "\n" }
             if let reason = decision.triggerReason { text += "  Trigger=auto: " + Display.escaped(reason) + "\n" }
             for note in decision.dropInNotes { text += "  drop-in: " + Display.escaped(note) + "\n" }
+            if let reason = decision.heldFromStartReason { text += "  held from the start until stopped: " + Display.escaped(reason) + "\n" }
         }
         for file in files {
             text += "\n==> \(file.relativePath) <==\n" + file.contents

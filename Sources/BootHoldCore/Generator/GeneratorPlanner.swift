@@ -113,11 +113,10 @@ public enum GeneratorPlanner {
         (decision.trigger, decision.triggerReason) = trigger(of: profile, snapshot: snapshot)
         var units = ProfileUnits(profile: profile, decision: decision, libexecDirectory: libexec, reportTemplate: snapshot.reportTemplate)
         // What the drop-ins do to the commands just planned goes into the units' headers.
-        let (notes, noteLines) = DropInReview.execNotes(units, in: snapshot)
-        if !notes.isEmpty {
-            decision.dropInNotes = notes
-            units.decision = decision
-        }
+        let (notes, noteLines, afterFinalize) = DropInReview.execNotes(units, in: snapshot)
+        decision.dropInNotes = notes
+        decision.heldFromStartReason = heldFromStartReason(decision, afterFinalize: afterFinalize, finalize: units.finalizeName)
+        units.decision = decision
         let links = units.links
         var debugLines: [String] = []
         if snapshot.reportTemplate == nil {
@@ -138,6 +137,25 @@ public enum GeneratorPlanner {
         output.diagnostics += dropInWarnings + noteLines
         for line in debugLines { output.diagnostics.append(Diagnostic(.debug, line)) }
         output.diagnostics.append(Diagnostic(.info, "\(profile.name): \(decision.summary)"))
+    }
+
+    /// Why a paired profile's hold must hold from its start until it is stopped, not only while
+    /// the staged file exists; nil when it need not. A mount that a drop-in requires and that
+    /// will be an automount: its expiry stops the finalize unit whenever the unit is active,
+    /// and ostree 2025.2 starts the unit before it writes the staged file. A command a drop-in
+    /// adds after boothold-finalize: it runs once the staged file is gone, and between two
+    /// commands the finalize unit has no process the hold could see.
+    private static func heldFromStartReason(_ decision: ProfileDecision, afterFinalize: [String], finalize: String) -> String? {
+        guard decision.decision == .paired else { return nil }
+        if let path = decision.dropInAutomount {
+            return "\(EvidenceText.shownPath(path)) will be an automount that \(finalize) requires: "
+                + "its expiry would stop the unit whenever it is active, staged or not yet"
+        }
+        if let first = afterFinalize.first {
+            return "\(first): the staged file can be gone before that runs, and between two commands "
+                + "\(finalize) has no process that would keep the hold from letting go"
+        }
+        return nil
     }
 
     /// Paired or plain, and why. The evidence per path is gathered for every policy so that

@@ -39,6 +39,9 @@ public struct ProfileDecision: Sendable, Equatable {
     /// `Trigger=auto`, why.
     public var trigger: ResolvedTrigger
     public var triggerReason: String?
+    /// Why the hold holds every path from its start until it is stopped (`--from-start`)
+    /// instead of only while staged; nil: only while staged. Set by the planner.
+    public var heldFromStartReason: String?
     public init(
         name: String, decision: HoldDecision, reason: String, paths: [PathDecision], dropInNotes: [String] = [],
         trigger: ResolvedTrigger = .updater, triggerReason: String? = nil
@@ -56,6 +59,14 @@ public struct ProfileDecision: Sendable, Equatable {
     /// requires that will be an automount (so that its expiry cannot stop the unit early).
     public var heldPaths: [String] {
         paths.filter { $0.requiredBy == nil || $0.evidence.needsHold }.map(\.path)
+    }
+
+    /// The first mount a drop-in requires that will be an automount, when paired. Its expiry
+    /// would stop the finalize unit whenever the unit is active, staged or not yet (ostree
+    /// 2025.2 starts it before it checks the deployment out).
+    public var dropInAutomount: PathDecision? {
+        guard decision == .paired else { return nil }
+        return paths.first { $0.requiredBy != nil && $0.evidence.needsHold }
     }
 
     /// `paired with NAME-hold.service: …`, `plain (no hold): …`, `skipped: …`.

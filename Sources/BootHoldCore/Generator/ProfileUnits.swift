@@ -19,6 +19,7 @@ struct ProfileUnits {
         decision.paths.map(\.summary) + ["Decision: " + Display.escaped(decision.summary)]
             + (decision.triggerReason.map { ["Trigger=auto: " + Display.escaped($0)] } ?? [])
             + decision.dropInNotes.map { "Drop-in: " + Display.escaped($0) }
+            + (decision.heldFromStartReason.map { ["Held from the start until stopped: " + Display.escaped($0)] } ?? [])
     }
 
     /// `[Unit]` lines every unit of the profile shares.
@@ -138,7 +139,9 @@ struct ProfileUnits {
     /// boothold-hold to do: hold the paths while the staged file exists, and not let go while
     /// the finalize unit it is paired with runs.
     var holdRequest: HoldRequest {
-        HoldRequest(paths: decision.heldPaths, releaseWhenGone: profile.staged, finalizeUnit: names.finalize)
+        HoldRequest(
+            paths: decision.heldPaths, releaseWhenGone: profile.staged, finalizeUnit: names.finalize,
+            fromStart: decision.heldFromStartReason != nil)
     }
 
     func holdUnit() -> UnitFile {

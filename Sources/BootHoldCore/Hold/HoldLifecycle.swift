@@ -6,7 +6,8 @@
 /// reference/ostree-finalize.md §2.2), which keeps the paths held until the hold is stopped.
 /// It ends only on SIGTERM/SIGINT (0) or when it cannot pin while staged (non-zero, with the
 /// cause): systemd then starts it again (the finalize unit `Upholds=` it), within the hold
-/// unit's start limit. Without FILE it pins at start and holds until stopped.
+/// unit's start limit. Without FILE, or with `fromStart`, it pins at start and holds until
+/// stopped.
 ///
 /// The caller performs the actions in order and reports what happened as the next event; a
 /// `.pin` is always answered with `.pinned` or `.pinFailed` before anything else.
@@ -33,6 +34,8 @@ public struct HoldLifecycle: Sendable, Equatable {
         case staged
         /// The watch failed while nothing was held: hold to be safe.
         case watchLost
+        /// At start, whatever FILE says (`fromStart`): held until stopped.
+        case fromStart
     }
 
     public enum Event: Sendable, Equatable {
@@ -83,6 +86,10 @@ public struct HoldLifecycle: Sendable, Equatable {
             return []
 
         case (.starting, .started(let exists)):
+            if request.fromStart {
+                phase = .pinning(.fromStart)
+                return [.log(.info, "Holding \(paths) from the start until stopped (--from-start)"), .pin]
+            }
             guard exists == false else {
                 phase = .pinning(.start)
                 if exists == true { return [.log(.info, "\(file) exists: a deployment is staged, holding \(paths)"), .pin] }
@@ -109,10 +116,13 @@ public struct HoldLifecycle: Sendable, Equatable {
             case .watchLost:
                 phase = .holdingUntilStopped(mounts)
                 return [ready(status + " until stopped: \(file) is no longer watched")]
+            case .fromStart:
+                phase = .holdingUntilStopped(mounts)
+                return [.stopWatching, ready(status + " until stopped")]
             }
         case (.pinning, .pinFailed(let reason)):
             phase = .ended(.pathNotHeld)
-            let staged = request.releaseWhenGone.map { " while \($0) exists" } ?? ""
+            let staged = request.fromStart ? "" : request.releaseWhenGone.map { " while \($0) exists" } ?? ""
             return [.log(.error, "\(reason); holding nothing\(staged)"), .exit(.pathNotHeld)]
         case (.pinning, _):
             // Only an answer to the pin may come now; anything else waits for the next wake-up.

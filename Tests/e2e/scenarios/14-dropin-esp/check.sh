@@ -1,4 +1,5 @@
-# Paired for the drop-in's /boot/efi alone; the ESP held past the idle timeout; the finalize
+# Paired for the drop-in's /boot/efi alone, the hold with --from-start; the ESP held past the
+# idle timeout before anything is staged and after; the finalize
 # command and the drop-in's ESP writer each ran once, at shutdown, before the hold let go and
 # before boot-efi.mount was unmounted.
 expect_note units paired
@@ -6,6 +7,11 @@ case $(note_value finalize_requires_mounts_for) in
     */boot/efi*) ;;
     *) fail "the drop-in did not attach: RequiresMountsFor=$(note_value finalize_requires_mounts_for)" ;;
 esac
+expect_note hold_exec_start --from-start
+expect_note hold_has_esp_open_unstaged 1
+expect_note unstaged_esp_fstype vfat
+expect_note unstaged_esp_mount active
+expect_note unstaged_finalize active
 expect_note waited_esp_fstype vfat
 expect_note waited_esp_mount active
 expect_note waited_finalize active

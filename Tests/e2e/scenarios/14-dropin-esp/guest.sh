@@ -3,30 +3,31 @@
 note_generated ""
 note finalize_dropins "$(systemctl show -P DropInPaths "$PROFILE.service")"
 note finalize_requires_mounts_for "$(systemctl show -P RequiresMountsFor "$PROFILE.service")"
+note hold_exec_start "$(systemctl show -P ExecStart "$PROFILE-hold.service" 2>/dev/null | grep -o -- '--from-start' || echo none)"
 # The drop-in's RequiresMountsFor=/boot/efi makes systemd mount the ESP directly when the unit
-# starts, and nothing opens it until the hold has started and something is staged: with
-# TimeoutIdleSec=1 under emulation it expired in between (the hold was ready 6.5 s after the
-# mount), and the expiry's stop job cancelled the unit's start ("Job for e2e-finalize.service
-# canceled"), with boothold's units as with ostree's (README "Drop-ins"). So /boot/efi is kept
-# busy while the units start, for both, as stage() does for the stand-ins' /boot.
+# starts, before the hold (ordered after boot-efi.mount) has opened it: under emulation the hold
+# was ready 6.5 s after that mount, and with TimeoutIdleSec=1 the expiry's stop job could cancel
+# the unit's start ("Job for e2e-finalize.service canceled"), with boothold's units as with
+# ostree's (README "Drop-ins"). So /boot/efi is kept busy while the units start, for both, as
+# stage() does for the stand-ins' /boot; and let go before anything is staged.
 (cd /boot/efi && exec sleep 120) &
 # shellcheck disable=SC2034 # stop_keeper (scenario-common.sh) ends it
 keeper=$!
 wait_fstype /boot/efi vfat 30
 systemctl start "$PROFILE.service"
 note start_result "$(systemctl is-active "$PROFILE.service")"
-write_staged
-# boothold's hold pins /boot/efi once the staged file is there: wait for its open directory
-# before the keeper leaves (the stand-ins' hold keeps only /boot busy, as ostree's does).
+# boothold's hold has /boot/efi open from its start (--from-start: the drop-in's requirement
+# stops the unit whenever the ESP expires, staged or not); the stand-ins' hold only /boot.
 if ! vendor_units; then
-    end=$(( $(uptime_cs) + 1500 ))
-    until [ "$(uptime_cs)" -ge "$end" ] || [ "$(readlink /proc/"$(hold_pid)"/fd/* 2>/dev/null | grep -cx /boot/efi)" -gt 0 ]; do
-        sleep 0.1
-    done
-    note hold_has_esp_open "$(readlink /proc/"$(hold_pid)"/fd/* 2>/dev/null | grep -cx /boot/efi)"
+    note hold_has_esp_open_unstaged "$(readlink /proc/"$(hold_pid)"/fd/* 2>/dev/null | grep -cx /boot/efi)"
 fi
 stop_keeper
+# Nothing staged yet (ostree 2025.2 starts the unit, then checks the deployment out): more
+# than 3x the idle timeout, during which the ESP must stay mounted and the unit active.
+sleep 4
+note_states unstaged_ /boot/efi boot-efi.mount esp
+write_staged
 note_states staged_ /boot/efi boot-efi.mount esp
-sleep 4   # more than 3x the idle timeout: without a hold, /boot/efi would have expired by now
+sleep 4
 note_states waited_ /boot/efi boot-efi.mount esp
 note poweroff_at "$(uptime_s)"
