@@ -24,6 +24,8 @@ images_pid=$!
 
 stage build swift build
 stage "swift test" swift test
+# The core as Embedded Swift (no diagnostic): what the conversion of the tools builds on.
+stage "embedded core" Tests/embedded-core.sh
 # libFuzzer targets (fuzz/targets/) briefly on their committed corpus; long runs: fuzz/run.sh.
 stage "fuzz smoke" fuzz/smoke.sh
 # One release build of what gets installed, for the install test (and anyone else who

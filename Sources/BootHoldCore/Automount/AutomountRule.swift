@@ -47,14 +47,29 @@ struct AutomountInputs {
     }
 }
 
+/// One of the rules, by name: the table holds values, not existentials, and each case
+/// dispatches to its rule's `evaluate`.
+enum AutomountRuleKind: Sendable, Equatable {
+    case autofsMounted, automountUnitFile, fstabAutomount, gptAuto
+
+    func evaluate(_ path: String, _ inputs: AutomountInputs) -> AutomountAnswer {
+        switch self {
+        case .autofsMounted: AutofsMounted().evaluate(path, inputs)
+        case .automountUnitFile: AutomountUnitFile().evaluate(path, inputs)
+        case .fstabAutomount: FstabAutomount().evaluate(path, inputs)
+        case .gptAuto: GptAuto().evaluate(path, inputs)
+        }
+    }
+}
+
 /// The rules, in the order they are tried: first match wins.
 public enum AutomountRules {
-    static let all: [any AutomountRule] = [AutofsMounted(), AutomountUnitFile(), FstabAutomount(), GptAuto()]
+    static let all: [AutomountRuleKind] = [.autofsMounted, .automountUnitFile, .fstabAutomount, .gptAuto]
 
     /// The rules that predict an automount before it exists, for a daemon-reload that finds
     /// one mounted (`AutomountPrediction.bootTimeEvidence`): every rule but rule 1, which
     /// only sees what is mounted now.
-    static let predictingAtBoot: [any AutomountRule] = all.filter { !($0 is AutofsMounted) }
+    static let predictingAtBoot: [AutomountRuleKind] = all.filter { $0 != .autofsMounted }
 
     /// Every path whose unit state and mount point state the reader must probe for these rules
     /// (rule 2 reads `<path>.automount`, rule 4 the mount points at `/boot` and `/efi`): the
@@ -63,7 +78,7 @@ public enum AutomountRules {
     public static func probes(for profiles: [StagedProfile], extra: [String] = []) -> [String] {
         var paths: [String] = []
         var seen: Set<[UInt8]> = []
-        for path in (profiles.flatMap(\.paths) + extra).flatMap({ [$0] + MountPath.ancestors(of: $0) }) + ["/boot", "/efi"] where seen.insert(Array(path.utf8)).inserted {
+        for path in (profiles.flatMap({ $0.paths }) + extra).flatMap({ [$0] + MountPath.ancestors(of: $0) }) + ["/boot", "/efi"] where seen.insert(Array(path.utf8)).inserted {
             paths.append(path)
         }
         return paths

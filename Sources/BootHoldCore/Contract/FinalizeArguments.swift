@@ -74,7 +74,7 @@ extension FinalizeInvocation {
 
     /// Parses argv without argv[0]. Options take their value as the next argument or after
     /// `=`; everything after `--` is the command, verbatim.
-    public init(parsing arguments: [String]) throws {
+    public init(parsing arguments: [String]) throws(UsageError) {
         var name: String?, staged: String?, lock: String?, timeoutText: String?, stateDirectory: String?
         var required: [String] = []
         var report = false
@@ -82,7 +82,7 @@ extension FinalizeInvocation {
         var command: [String] = []
         var index = 0
 
-        func value(for option: String, inline: String?) throws -> String {
+        func value(for option: String, inline: String?) throws(UsageError) -> String {
             if let inline { return inline }
             index += 1
             guard index < arguments.count else { throw UsageError("option \(option) needs a value") }
@@ -154,7 +154,7 @@ extension FinalizeInvocation {
             timeout: timeout, stateDirectory: state, command: command))
     }
 
-    private static func requireAbsolute(_ path: String, option: String) throws {
+    private static func requireAbsolute(_ path: String, option: String) throws(UsageError) {
         guard path.hasPrefix("/") else { throw UsageError("\(option) needs an absolute path, not '\(path)'") }
     }
 }

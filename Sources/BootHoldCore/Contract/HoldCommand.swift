@@ -67,7 +67,7 @@ extension HoldCommand {
     /// Parses the arguments after argv[0]. `--opt=value` and `--opt value` both work; `--`
     /// ends the options. Paths must be absolute: the generator always writes them that way,
     /// and a relative path would depend on the working directory systemd happens to give.
-    public static func parse(_ arguments: [String]) throws -> HoldCommand {
+    public static func parse(_ arguments: [String]) throws(HoldUsageError) -> HoldCommand {
         var paths: [String] = []
         var releaseWhenGone: String?
         var finalizeUnit: String?

@@ -38,7 +38,7 @@ public struct BesideRootPlan: Sendable, Equatable {
         }
         // Parents first: by depth, in table order within a depth.
         let depth = { (target: String) in target.split(separator: "/").count }
-        let sorted = order.enumerated().sorted { (depth($0.element), $0.offset) < (depth($1.element), $1.offset) }.map(\.element)
+        let sorted = order.enumerated().sorted { (depth($0.element), $0.offset) < (depth($1.element), $1.offset) }.map { $0.element }
 
         var binds: [String] = []
         var leftOut: [String] = []

@@ -65,7 +65,7 @@ public enum ReportVerdict: Sendable, Equatable {
         }
         // Every path boothold-finalize had to mount itself: one more sentence wherever the
         // outcome is reported, and a notice-worthy line of its own for a success.
-        let fallbacks = result.reached.compactMap(\.fallbackSentence)
+        let fallbacks = result.reached.compactMap { $0.fallbackSentence }
         let fallbackNote = fallbacks.isEmpty ? "" : " " + fallbacks.joined(separator: "; ") + "."
         if result.notApplied {
             self = .report(

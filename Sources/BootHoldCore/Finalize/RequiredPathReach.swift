@@ -90,7 +90,7 @@ public struct ReachedPath: Sendable, Equatable {
     /// The record keys of the `index`-th path (1-based): `REQUIRED_1=/boot`, `REACHED_1=held`,
     /// `FSTYPE_1=vfat`, `SOURCE_1=/dev/vda1`; own mounts add `UNIT_1`, `OPTIONS_1`, `CAUSE_1`.
     public func pairs(index: Int) -> [(key: String, value: String)] {
-        var result: [(String, String)] = [("REQUIRED_\(index)", path), ("REACHED_\(index)", how.rawValue)]
+        var result: [(key: String, value: String)] = [("REQUIRED_\(index)", path), ("REACHED_\(index)", how.rawValue)]
         if let fileSystemType { result.append(("FSTYPE_\(index)", fileSystemType)) }
         if let source { result.append(("SOURCE_\(index)", source)) }
         if let unit { result.append(("UNIT_\(index)", unit)) }

@@ -36,7 +36,7 @@ public enum ConfigurationLayout {
             dropInDirectories.firstIndex(of: directory) ?? dropInDirectories.count
         }
         var winner: [[UInt8]: DropInFile] = [:]
-        for dropIn in dropIns.enumerated().sorted(by: { (rank($0.element.directory), $0.offset) < (rank($1.element.directory), $1.offset) }).map(\.element)
+        for dropIn in dropIns.enumerated().sorted(by: { (rank($0.element.directory), $0.offset) < (rank($1.element.directory), $1.offset) }).map({ $0.element })
         where dropIn.name.hasSuffix(".conf") && !dropIn.name.contains("/") {
             winner[Array(dropIn.name.utf8)] = dropIn
         }

@@ -124,8 +124,8 @@ public enum GeneratorPlanner {
         }
 
         // Two profiles must not write the same name (e.g. [a-hold] and [a] paired).
-        let taken = Set(output.files.map(\.relativePath) + output.links.map(\.relativePath))
-        if let clash = (units.files.map(\.relativePath) + links.map(\.relativePath)).first(where: { taken.contains($0) }) {
+        let taken = Set(output.files.map { $0.relativePath } + output.links.map { $0.relativePath })
+        if let clash = (units.files.map { $0.relativePath } + links.map { $0.relativePath }).first(where: { taken.contains($0) }) {
             let why = "\(clash) is already written by another profile"
             output.diagnostics.append(Diagnostic(.error, "\(profile.name): \(why), skipping profile."))
             output.decisions.append(ProfileDecision(name: profile.name, decision: .skipped(reason: why), reason: why, paths: decision.paths))

@@ -58,7 +58,7 @@ public struct ProfileDecision: Sendable, Equatable {
     /// The paths the hold keeps mounted: every `Paths=` entry, and every mount a drop-in
     /// requires that will be an automount (so that its expiry cannot stop the unit early).
     public var heldPaths: [String] {
-        paths.filter { $0.requiredBy == nil || $0.evidence.needsHold }.map(\.path)
+        paths.filter { $0.requiredBy == nil || $0.evidence.needsHold }.map { $0.path }
     }
 
     /// The first mount a drop-in requires that will be an automount, when paired. Its expiry

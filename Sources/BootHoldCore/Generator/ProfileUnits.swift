@@ -16,7 +16,7 @@ struct ProfileUnits {
     /// The comment lines every file of the profile starts with: one per path, then the decision,
     /// then what the drop-ins attached to the units do.
     private var header: [String] {
-        decision.paths.map(\.summary) + ["Decision: " + Display.escaped(decision.summary)]
+        decision.paths.map { $0.summary } + ["Decision: " + Display.escaped(decision.summary)]
             + (decision.triggerReason.map { ["Trigger=auto: " + Display.escaped($0)] } ?? [])
             + decision.dropInNotes.map { "Drop-in: " + Display.escaped($0) }
             + (decision.heldFromStartReason.map { ["Held from the start until stopped: " + Display.escaped($0)] } ?? [])

@@ -65,10 +65,8 @@ enum ProfileValidation {
                 } else if finalize.contains(where: { $0.unicodeScalars.contains(where: MountPath.isControl) }) {
                     fail(at, "Finalize= has an argument with control characters")
                 }
-            } catch let error as SystemdWords.SyntaxError {
-                fail(at, "Finalize=: \(error.message)")
             } catch {
-                fail(at, "Finalize=: \(error)")
+                fail(at, "Finalize=: \(error.message)")
             }
         } else {
             fail(draft.firstSeen, "Finalize= is not set")
@@ -85,10 +83,8 @@ enum ProfileValidation {
                     }
                     if !paths.contains(where: { MountPath.same($0, normalized) }) { paths.append(normalized) }
                 }
-            } catch let error as SystemdWords.SyntaxError {
-                fail(at, "Paths=: \(error.message)")
             } catch {
-                fail(at, "Paths=: \(error)")
+                fail(at, "Paths=: \(error.message)")
             }
         }
 

@@ -27,7 +27,7 @@ public enum GVariantDictionary {
         let width = offsetWidth(size)
         guard size >= width, let framing = offset(in: array, at: size - width, width: width),
               framing <= size, (size - framing) % width == 0 else { return [] }
-        var result: [(ArraySlice<UInt8>, ArraySlice<UInt8>)] = []
+        var result: [(key: ArraySlice<UInt8>, value: ArraySlice<UInt8>)] = []
         var start = 0
         for i in 0..<((size - framing) / width) {
             guard let end = offset(in: array, at: framing + i * width, width: width), start <= end, end <= framing,

@@ -11,7 +11,7 @@ public struct StatusReport {
     }
 
     /// The worst verdict's exit status: 0 when no profile is at risk.
-    public var exitStatus: Int32 { profiles.map(\.verdict.exitStatus).max() ?? 0 }
+    public var exitStatus: Int32 { profiles.map { $0.verdict.exitStatus }.max() ?? 0 }
 
     public var text: String {
         profiles.map(profileText).joined(separator: "\n")

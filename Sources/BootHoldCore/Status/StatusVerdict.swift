@@ -54,7 +54,7 @@ public struct StatusVerdict: Sendable, Equatable {
 
 extension ProfileStatus {
     public var verdict: StatusVerdict {
-        let automounts = paths.filter(\.automount).map(\.path)
+        let automounts = paths.filter { $0.automount }.map { $0.path }
         switch staged {
         case .notStaged:
             return notStagedVerdict
@@ -88,7 +88,7 @@ extension ProfileStatus {
 
         if case .generated(paired: true, _, _) = generation {
             let hold = unit(holdUnitName)
-            let holdPID = hold.map(\.mainPID) ?? 0
+            let holdPID = hold.map { $0.mainPID } ?? 0
             let unheld = automounts.filter { path in
                 guard let status = paths.first(where: { $0.path == path }), status.mounted != nil else { return true }
                 return holdPID == 0 || !status.users.contains { $0.pid == holdPID }
@@ -120,7 +120,7 @@ extension ProfileStatus {
         if case .report(let messageID, _, let message, _) = report, messageID != FinalizeMessageID.reportMountedByFinalize {
             return StatusVerdict(.notAppliedLastTime, message)
         }
-        let fallbacks = lastOutcome.result?.reached.compactMap(\.fallbackSentence) ?? []
+        let fallbacks = lastOutcome.result?.reached.compactMap { $0.fallbackSentence } ?? []
         guard !fallbacks.isEmpty else { return StatusVerdict(.idle, "nothing staged") }
         return StatusVerdict(.idle, "nothing staged; at the last finalization " + fallbacks.joined(separator: "; "))
     }

@@ -51,7 +51,7 @@ public struct KernelCommandLine: Sendable, Equatable {
     /// Every occurrence of `key`, in order (`systemd.mount-extra=` may repeat).
     public func values(of key: String) -> [KernelCommandLineValue] {
         let wanted = KernelCommandLine.normalizedKey(key)
-        return items.filter { $0.key == wanted }.map(\.value)
+        return items.filter { $0.key == wanted }.map { $0.value }
     }
 
     /// `key` read as a systemd boolean: a bare key is true, the last valid value wins and

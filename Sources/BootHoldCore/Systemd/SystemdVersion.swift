@@ -85,12 +85,12 @@ public struct SystemdVersion: Sendable, Equatable {
             whyNotMaps = "/proc/1/maps: \(reason)"
         case .value(let contents):
             let mapped = mappedLibraries(inMaps: contents)
-            let majors = Set(mapped.map(\.major))
+            let majors = Set(mapped.map { $0.major })
             if mapped.isEmpty {
                 whyNotMaps = "PID 1 maps no libsystemd-shared library (/proc/1/maps; not systemd?)"
             } else if majors.count > 1 {
-                return .unknown("PID 1 maps systemd libraries of several versions: " + mapped.map(\.path).joined(separator: ", ") + " (/proc/1/maps)")
-            } else if let stale = mapped.first(where: \.deleted) {
+                return .unknown("PID 1 maps systemd libraries of several versions: " + mapped.map { $0.path }.joined(separator: ", ") + " (/proc/1/maps)")
+            } else if let stale = mapped.first(where: { $0.deleted }) {
                 staleMapping = stale
                 whyNotMaps = "PID 1 maps \(stale.path), deleted since it started (upgraded, not re-executed): the generators that run are the ones on disk"
             } else {
@@ -108,12 +108,12 @@ public struct SystemdVersion: Sendable, Equatable {
             let versions = files.compactMap { file in
                 major(ofLibrary: String(file.split(separator: "/").last ?? "")).map { (file, $0) }
             }
-            let majors = Set(versions.map(\.1))
+            let majors = Set(versions.map { $0.1 })
             if majors.count == 1 {
                 return SystemdVersion(major: versions[0].1, evidence: "\(versions[0].0) in the systemd library directory (\(whyNotMaps))")
             }
             if majors.count > 1 {
-                return .unknown("\(whyNotMaps); the library directories hold several versions: " + versions.map(\.0).joined(separator: ", "))
+                return .unknown("\(whyNotMaps); the library directories hold several versions: " + versions.map { $0.0 }.joined(separator: ", "))
             }
             return .unknown("\(whyNotMaps); no libsystemd-shared-NNN.so in " + libraryDirectories.joined(separator: ", "))
         }

@@ -15,8 +15,9 @@ enum SystemdWords {
         case list
     }
 
-    struct SyntaxError: Error, Equatable {
+    struct SyntaxError: Error, Equatable, CustomStringConvertible {
         var message: String
+        var description: String { message }
     }
 
     private static func isSeparator(_ byte: UInt8) -> Bool {
@@ -25,7 +26,7 @@ enum SystemdWords {
 
     /// Splits `text` into words. The result words are byte arrays turned back into strings;
     /// C escapes may produce bytes that are not UTF-8, which is an error.
-    static func split(_ text: String, _ flavour: Flavour) throws -> [String] {
+    static func split(_ text: String, _ flavour: Flavour) throws(SyntaxError) -> [String] {
         let bytes = Array(text.utf8)
         var words: [String] = []
         var index = 0
@@ -73,7 +74,7 @@ enum SystemdWords {
     }
 
     /// Appends what follows a backslash at `index`.
-    private static func appendEscaped(_ bytes: [UInt8], _ index: inout Int, _ word: inout [UInt8], _ flavour: Flavour) throws {
+    private static func appendEscaped(_ bytes: [UInt8], _ index: inout Int, _ word: inout [UInt8], _ flavour: Flavour) throws(SyntaxError) {
         guard index < bytes.count else {
             throw SyntaxError(message: "trailing backslash")
         }
@@ -94,7 +95,7 @@ enum SystemdWords {
 
 /// C escapes as systemd's cunescape_one() decodes them.
 enum CEscape {
-    static func decode(_ bytes: [UInt8], _ index: inout Int, into word: inout [UInt8]) throws {
+    static func decode(_ bytes: [UInt8], _ index: inout Int, into word: inout [UInt8]) throws(SyntaxError) {
         let c = bytes[index]
         index += 1
         switch c {
@@ -135,7 +136,7 @@ enum CEscape {
 
     typealias SyntaxError = SystemdWords.SyntaxError
 
-    private static func hexValue(_ bytes: [UInt8], _ index: inout Int, digits: Int) throws -> UInt32 {
+    private static func hexValue(_ bytes: [UInt8], _ index: inout Int, digits: Int) throws(SyntaxError) -> UInt32 {
         var value: UInt32 = 0
         for _ in 0..<digits {
             guard index < bytes.count, let digit = hexDigit(bytes[index]) else {

@@ -98,7 +98,7 @@ public struct DropInEffects: Sendable, Equatable {
             // A drop-in that names the generator's own executable again keeps it.
             let own = ownCommands[key]
             let readded = own.map { own in list.commands.contains { Self.executable(of: $0.value) == own } } ?? false
-            effects.execChanges.append(.reset(key: key, at: reset, dropsOwn: own != nil && !readded, remaining: list.commands.map(\.value)))
+            effects.execChanges.append(.reset(key: key, at: reset, dropsOwn: own != nil && !readded, remaining: list.commands.map { $0.value }))
         }
         return effects
     }

@@ -70,7 +70,7 @@ public enum UnitDropInLayout {
         let order = directories(for: unit)
         func rank(_ directory: String) -> Int { order.firstIndex(of: directory) ?? order.count }
         var winner: [[UInt8]: DropInFile] = [:]
-        for dropIn in found.enumerated().sorted(by: { (rank($0.element.directory), $0.offset) < (rank($1.element.directory), $1.offset) }).map(\.element)
+        for dropIn in found.enumerated().sorted(by: { (rank($0.element.directory), $0.offset) < (rank($1.element.directory), $1.offset) }).map({ $0.element })
         where dropIn.name.hasSuffix(".conf") && !dropIn.name.contains("/") {
             let key = Array(dropIn.name.utf8)
             if winner[key] == nil { winner[key] = dropIn }
