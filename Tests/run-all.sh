@@ -24,8 +24,6 @@ images_pid=$!
 
 stage build swift build
 stage "swift test" swift test
-# The core as Embedded Swift (no diagnostic): what the conversion of the tools builds on.
-stage "embedded core" Tests/embedded-core.sh
 # libFuzzer targets (fuzz/targets/) briefly on their committed corpus; long runs: fuzz/run.sh.
 stage "fuzz smoke" fuzz/smoke.sh
 # One release build of what gets installed, for the install test (and anyone else who
@@ -35,7 +33,7 @@ stage "release build" ./meson-install.sh --build-only
 # Real boots under QEMU (needs root; see README "End-to-end tests"), in two streams side by
 # side, each guest with one vCPU (lib/qemu.sh): the stand-in guests, bookworm's and then
 # trixie's, and then trixie's ostree guest; beside them bookworm's ostree guests, the longest
-# set (about 55 minutes here). Under TCG a guest is CPU-bound most of its life, so two of them
+# set (about 45 minutes here), and then trixie's soft-reboot, so that the two end together. Under TCG a guest is CPU-bound most of its life, so two of them
 # use the two cores; a third stream only slows the others (README "Platforms"). The ostree
 # guests build their image on the package layer of their suite and install boothold from its
 # Debian package (the one the deb stage built, Tests/e2e/lib/deb-package.sh). Each stream's
@@ -46,7 +44,8 @@ stage "release build" ./meson-install.sh --build-only
 # and faults, the ostree control, the hold failing and stalling at that start, the ostree
 # faults, the staging benchmark) runs with `Tests/e2e/run.sh --suite trixie` and
 # `Tests/e2e/ostree/run.sh --suite trixie`.
-trixie_standin=(1 2 3 6 14 16)
+trixie_standin=(1 2 3 6 14)
+trixie_late=(16)
 trixie_ostree=(hold)
 streams=$(mktemp -d)
 trap 'rm -rf "$streams"' EXIT
@@ -76,6 +75,8 @@ standin_stages() {
 ostree_stages() {
     stage "ostree generators" Tests/e2e/ostree/generators.sh
     stage "e2e ostree" Tests/e2e/ostree/run.sh --suite bookworm
+    # The soft-reboot, here rather than in the stand-in stream, which is the longer one.
+    stage "e2e trixie soft-reboot" env BOOTHOLD_E2E_BOOT_TIMEOUT=360 Tests/e2e/run.sh --suite trixie "${trixie_late[@]}"
 }
 # The stand-in guests need only the release build: they start now, beside the stages below;
 # the ostree guests start once the deb stage has built the package they install (trixie's
@@ -90,6 +91,8 @@ stage "verify 257" Tests/verify-257.sh
 # and installed, upgraded, removed and purged in an overlay copy of this machine.
 stage deb Tests/deb/run.sh
 stage "generator static link" Tests/generator-static-link.sh
+# The core as Embedded Swift (no diagnostic): what the conversion of the tools builds on.
+stage "embedded core" Tests/embedded-core.sh
 stream ostree ostree_stages
 # shellcheck disable=SC2031 # the main shell's list, not a stream's
 wait "$images_pid" || { echo "=== guest images: FAILED"; cat "$images"; failed+=("guest images"); }
