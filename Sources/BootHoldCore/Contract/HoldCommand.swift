@@ -23,8 +23,10 @@ public struct HoldRequest: Sendable, Equatable {
     public var finalizeUnit: String?
     /// `--from-start`: hold the paths from the start until stopped, whatever FILE says (FILE
     /// then only tells `--after-stop` whether a deployment was staged). The generator asks for
-    /// it when a drop-in makes the finalize unit require a mount that will be an automount:
-    /// that mount's expiry would stop the unit whenever it is active, staged or not yet.
+    /// it when a drop-in makes the finalize unit require a mount that will be an automount
+    /// (that mount's expiry would stop the unit whenever it is active, staged or not yet), or
+    /// adds a command after boothold-finalize (it runs once FILE is gone, and between two
+    /// commands the unit has no process that `finalizeUnit` could show).
     public var fromStart: Bool
 
     public init(paths: [String], releaseWhenGone: String? = nil, finalizeUnit: String? = nil, fromStart: Bool = false) {
