@@ -33,8 +33,9 @@ stage "release build" ./meson-install.sh --build-only
 # Real boots under QEMU (needs root; see README "End-to-end tests"), in two streams side by
 # side, each guest with one vCPU (lib/qemu.sh): the stand-in guests, bookworm's and then
 # trixie's, and then trixie's ostree guest; beside them bookworm's ostree guests, the longest
-# set (about 45 minutes here), and then trixie's soft-reboot, so that the two end together. Under TCG a guest is CPU-bound most of its life, so two of them
-# use the two cores; a third stream only slows the others (README "Platforms"). The ostree
+# set (about 45 minutes here), and then trixie's soft-reboot, so that the two end together.
+# Under TCG a guest is CPU-bound most of its life, so two of them use the two cores; a third
+# stream only slows the others (README "Platforms"). The ostree
 # guests build their image on the package layer of their suite and install boothold from its
 # Debian package (the one the deb stage built, Tests/e2e/lib/deb-package.sh). Each stream's
 # output is kept and printed whole when it is done, stream by stream.

@@ -18,8 +18,9 @@ enum HoldHelp {
                                     it appears, release when it goes away and keep
                                     watching
           --from-start              hold the paths from the start until stopped,
-                                    whatever FILE says (the finalize unit requires
-                                    an automount, whose expiry would stop it)
+                                    whatever FILE says (the generator writes it
+                                    when a drop-in requires an automount or adds
+                                    a command after boothold-finalize)
           --finalize-unit UNIT      the finalize unit this hold is paired with: while it
                                     runs its ExecStop= (it has processes in its cgroup,
                                     beside the hold's), FILE going away does not release

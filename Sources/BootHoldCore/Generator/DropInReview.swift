@@ -18,9 +18,9 @@ public enum DropInReview {
     }
 
     /// Notes for the headers and `--explain`, and the log lines, about what the drop-ins do to
-    /// the `Exec*=` commands the generator wrote; and the commands they add to the finalize
-    /// unit's stop after boothold-finalize (`FILE:LINE adds ExecStop=…`), which run once the
-    /// staged file is gone.
+    /// the `Exec*=` commands the generator wrote; and, for the finalize unit's stop, each
+    /// addition or reset that makes a command follow another (`FILE:LINE adds ExecStop=…`):
+    /// such a command runs once the staged file is gone.
     static func execNotes(_ units: ProfileUnits, in snapshot: MachineSnapshot)
         -> (notes: [String], diagnostics: [Diagnostic], afterFinalize: [String])
     {
