@@ -1,9 +1,7 @@
 // Every libsystemd call of boothold lives in this file. libsystemd is loaded with dlopen(3)
 // by the first send, not linked: the tools are one executable, and the hold and the
 // generator must not map libsystemd and its dependencies (bench/size.sh).
-#if canImport(Glibc)
-import Glibc
-#endif
+import CBootHold
 import BootHoldSystem
 
 /// libsystemd's functions, resolved once, when boothold-finalize first writes to the journal.
@@ -11,12 +9,12 @@ private struct LibSystemd: @unchecked Sendable {
     /// sd_journal_sendv(3): `int sd_journal_sendv(const struct iovec *iov, int n)`.
     let journalSendv: @convention(c) (UnsafePointer<iovec>?, Int32) -> Int32
 
-    private init(_ library: DynamicLibrary) throws {
+    private init(_ library: DynamicLibrary) throws(DynamicLibraryError) {
         journalSendv = try library.function("sd_journal_sendv", as: type(of: journalSendv))
     }
 
     /// The library, or why it could not be loaded (libsystemd0 missing).
-    static let loaded = Result { try LibSystemd(DynamicLibrary.open(soname: "libsystemd.so.0")) }
+    static let loaded = Result { () throws(DynamicLibraryError) in try LibSystemd(DynamicLibrary.open(soname: "libsystemd.so.0")) }
 }
 
 /// One structured journal field, `NAME=value` (NAME: uppercase letters, digits, `_`).
@@ -34,10 +32,10 @@ public enum Journal {
     /// sd_journal_sendv(3): one entry with `fields` (must include MESSAGE; add PRIORITY,
     /// MESSAGE_ID, SYSLOG_IDENTIFIER as needed). Values may contain newlines. Throws when
     /// journald cannot be reached (e.g. ENOENT/ECONNREFUSED: no /run/systemd/journal/socket),
-    /// or with a `DynamicLibraryError` when libsystemd.so.0 cannot be loaded.
-    public static func send(_ fields: [JournalField]) throws {
+    /// or, in `DynamicLibraryError`'s words, when libsystemd.so.0 cannot be loaded.
+    public static func send(_ fields: [JournalField]) throws(SystemCallError) {
         guard !fields.isEmpty else { return }
-        let libsystemd = try LibSystemd.loaded.get()
+        let libsystemd = try LibSystemd.loaded.mapError { SystemCallError($0) }.get()
         // Each iovec points into one contiguous byte buffer that outlives the call.
         var bytes: [UInt8] = []
         var ranges: [(offset: Int, count: Int)] = []

@@ -9,12 +9,9 @@
 // mean reimplementing systemd's unit loading (precedence, drop-ins, specifiers) and could
 // disagree with it. Late in shutdown dbus-daemon is gone, so PID 1 is asked directly over
 // its private socket, as systemctl does.
-#if canImport(Glibc)
-import Glibc
-#endif
+import CBootHold
 import BootHoldCore
 import BootHoldSystem
-import CBootHold
 
 /// libsystemd's sd-bus functions, resolved once, when boothold-finalize first asks PID 1.
 private struct LibSystemdBus: @unchecked Sendable {
@@ -48,7 +45,7 @@ private struct LibSystemdBus: @unchecked Sendable {
         Bus?, CString?, CString?, CString?, CString?, UnsafeMutablePointer<cbh_sd_bus_error>?, CChar, UnsafeMutableRawPointer?) -> Int32
     let errorFree: @convention(c) (UnsafeMutablePointer<cbh_sd_bus_error>?) -> Void
 
-    private init(_ library: DynamicLibrary) throws {
+    private init(_ library: DynamicLibrary) throws(DynamicLibraryError) {
         new = try library.function("sd_bus_new", as: type(of: new))
         setAddress = try library.function("sd_bus_set_address", as: type(of: setAddress))
         start = try library.function("sd_bus_start", as: type(of: start))
@@ -72,7 +69,7 @@ private struct LibSystemdBus: @unchecked Sendable {
     }
 
     /// The library, or why it could not be loaded (libsystemd0 missing, or older than 240).
-    static let loaded = Result { try LibSystemdBus(DynamicLibrary.open(soname: "libsystemd.so.0")) }
+    static let loaded = Result { () throws(DynamicLibraryError) in try LibSystemdBus(DynamicLibrary.open(soname: "libsystemd.so.0")) }
 }
 
 /// A failed sd-bus call: which call, its errno and, when the peer answered with one, the
@@ -91,6 +88,13 @@ public struct SystemdBusError: Error, Equatable, Sendable, CustomStringConvertib
         } else {
             busError = nil
         }
+    }
+
+    /// libsystemd, or one of its functions, could not be loaded: nothing was called.
+    init(library error: DynamicLibraryError) {
+        self.call = "dlopen \(error.soname)"
+        self.errno = Errno(rawValue: ELIBACC)
+        self.busError = error.description
     }
 
     public var description: String {
@@ -130,8 +134,8 @@ public final class SystemdBus {
     /// sd_bus_new + sd_bus_set_address(/run/systemd/private) + sd_bus_start; when the private
     /// socket is absent (ENOENT, ECONNREFUSED), sd_bus_open_system. Then waits, no longer than
     /// `deadline`, for authentication (and Hello, on the system bus) to finish.
-    public static func connect(until deadline: Deadline) throws -> SystemdBus {
-        let libsystemd = try LibSystemdBus.loaded.get()
+    public static func connect(until deadline: Deadline) throws(SystemdBusError) -> SystemdBus {
+        let libsystemd = try LibSystemdBus.loaded.mapError { SystemdBusError(library: $0) }.get()
         var raw: OpaquePointer?
         var result = libsystemd.new(&raw)
         guard result >= 0, let created = raw else { throw SystemdBusError("sd_bus_new", result: result) }
@@ -158,7 +162,7 @@ public final class SystemdBus {
         return connection
     }
 
-    private func waitUntilReady(until deadline: Deadline) throws {
+    private func waitUntilReady(until deadline: Deadline) throws(SystemdBusError) {
         while true {
             let isReady = libsystemd.isReady(bus)
             if isReady < 0 { throw SystemdBusError("sd_bus_is_ready", result: isReady) }
@@ -174,7 +178,7 @@ public final class SystemdBus {
 
     /// Microseconds until `deadline` (at least 1: sd-bus reads 0 as "its default"); throws
     /// ETIMEDOUT once it has passed.
-    private func remaining(_ deadline: Deadline, call: String) throws -> UInt64 {
+    private func remaining(_ deadline: Deadline, call: String) throws(SystemdBusError) -> UInt64 {
         let left = deadline.remaining()
         if left.isInfinite { return UInt64.max }
         guard left.microseconds > 0 else { throw SystemdBusError(call, result: -ETIMEDOUT) }
@@ -184,7 +188,7 @@ public final class SystemdBus {
     /// org.freedesktop.systemd1.Manager.LoadUnit(name) → the unit's object path. Loads a
     /// unit that is not loaded yet (as `systemctl show` does), so an unknown name answers
     /// with LoadState=not-found instead of an error.
-    public func loadUnit(_ name: String, until deadline: Deadline) throws -> String {
+    public func loadUnit(_ name: String, until deadline: Deadline) throws(SystemdBusError) -> String {
         let call = "LoadUnit \(name)"
         var message: OpaquePointer?
         var result = libsystemd.newMethodCall(
@@ -208,7 +212,7 @@ public final class SystemdBus {
     }
 
     /// org.freedesktop.DBus.Properties.Get of a string property (sd_bus_get_property_string).
-    public func stringProperty(_ property: String, interface: String, of objectPath: String, until deadline: Deadline) throws -> String {
+    public func stringProperty(_ property: String, interface: String, of objectPath: String, until deadline: Deadline) throws(SystemdBusError) -> String {
         let call = "Get \(interface.split(separator: ".").last ?? "").\(property)"
         // sd_bus_get_property_string() calls with the bus's method call timeout.
         let timeout = libsystemd.setMethodCallTimeout(bus, try remaining(deadline, call: call))
@@ -223,7 +227,7 @@ public final class SystemdBus {
     }
 
     /// A string-array property (`as`, sd_bus_get_property_strv).
-    public func stringsProperty(_ property: String, interface: String, of objectPath: String, until deadline: Deadline) throws -> [String] {
+    public func stringsProperty(_ property: String, interface: String, of objectPath: String, until deadline: Deadline) throws(SystemdBusError) -> [String] {
         let call = "Get \(interface.split(separator: ".").last ?? "").\(property)"
         let timeout = libsystemd.setMethodCallTimeout(bus, try remaining(deadline, call: call))
         guard timeout >= 0 else { throw SystemdBusError("sd_bus_set_method_call_timeout", result: timeout) }
@@ -246,17 +250,17 @@ public final class SystemdBus {
     }
 
     /// A `u` property (sd_bus_get_property_trivial).
-    public func uint32Property(_ property: String, interface: String, of objectPath: String, until deadline: Deadline) throws -> UInt32 {
+    public func uint32Property(_ property: String, interface: String, of objectPath: String, until deadline: Deadline) throws(SystemdBusError) -> UInt32 {
         try trivialProperty(property, interface: interface, of: objectPath, type: "u", initial: UInt32(0), until: deadline)
     }
 
     /// A `t` property (sd_bus_get_property_trivial): timestamps, in µs.
-    public func uint64Property(_ property: String, interface: String, of objectPath: String, until deadline: Deadline) throws -> UInt64 {
+    public func uint64Property(_ property: String, interface: String, of objectPath: String, until deadline: Deadline) throws(SystemdBusError) -> UInt64 {
         try trivialProperty(property, interface: interface, of: objectPath, type: "t", initial: UInt64(0), until: deadline)
     }
 
     private func trivialProperty<T>(_ property: String, interface: String, of objectPath: String, type: Unicode.Scalar,
-                                    initial: T, until deadline: Deadline) throws -> T {
+                                    initial: T, until deadline: Deadline) throws(SystemdBusError) -> T {
         let call = "Get \(interface.split(separator: ".").last ?? "").\(property)"
         let timeout = libsystemd.setMethodCallTimeout(bus, try remaining(deadline, call: call))
         guard timeout >= 0 else { throw SystemdBusError("sd_bus_set_method_call_timeout", result: timeout) }
@@ -273,7 +277,7 @@ public final class SystemdBus {
 
     /// The mount unit `name` as PID 1 has it loaded: LoadState, and for a loaded unit What,
     /// Type and Options (org.freedesktop.systemd1.Mount).
-    public func mountUnit(named name: String, until deadline: Deadline) throws -> MountUnitProperties {
+    public func mountUnit(named name: String, until deadline: Deadline) throws(SystemdBusError) -> MountUnitProperties {
         let path = try loadUnit(name, until: deadline)
         let loadState = try stringProperty("LoadState", interface: "org.freedesktop.systemd1.Unit", of: path, until: deadline)
         guard loadState == "loaded" else { return MountUnitProperties(name: name, loadState: loadState) }

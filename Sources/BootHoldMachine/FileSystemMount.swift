@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import CBootHold
 import BootHoldCore
 import BootHoldSystem
 import CMount
@@ -27,7 +25,7 @@ private struct LibMountContext: @unchecked Sendable {
     let exitCode: @convention(c) (Context?, Int32, UnsafeMutablePointer<CChar>?, Int) -> Int32
     let detectType: @convention(c) (CString?, UnsafeMutablePointer<Int32>?, OpaquePointer?) -> UnsafeMutablePointer<CChar>?
 
-    private init(_ library: DynamicLibrary) throws {
+    private init(_ library: DynamicLibrary) throws(DynamicLibraryError) {
         newContext = try library.function("mnt_new_context", as: type(of: newContext))
         freeContext = try library.function("mnt_free_context", as: type(of: freeContext))
         setSource = try library.function("mnt_context_set_source", as: type(of: setSource))
@@ -43,7 +41,7 @@ private struct LibMountContext: @unchecked Sendable {
         detectType = try library.function("mnt_get_fstype", as: type(of: detectType))
     }
 
-    static let loaded = Result { try LibMountContext(DynamicLibrary.open(soname: "libmount.so.1")) }
+    static let loaded = Result { () throws(DynamicLibraryError) in try LibMountContext(DynamicLibrary.open(soname: "libmount.so.1")) }
 }
 
 /// A mount that failed, in libmount's words ("wrong fs type, bad option, bad superblock on
@@ -58,8 +56,8 @@ public struct FileSystemMountError: Error, Equatable, Sendable, CustomStringConv
 public enum FileSystemMount {
     /// mnt_get_fstype(3): the file system type blkid finds on `device`. Throws when there is
     /// none, or more than one candidate (ambiguous): then nothing is mounted.
-    public static func detectType(of device: String) throws -> String {
-        let libmount = try LibMountContext.loaded.get()
+    public static func detectType(of device: String) throws(FileSystemMountError) -> String {
+        let libmount = try LibMountContext.loaded.mapError { FileSystemMountError($0.description) }.get()
         var ambiguous: Int32 = 0
         guard let found = libmount.detectType(device, &ambiguous, nil) else {
             throw FileSystemMountError("no file system type could be detected on \(device)")
@@ -76,8 +74,8 @@ public enum FileSystemMount {
     /// loop set-up by a helper), no fstab or mtab read (both source and target are given and
     /// the options mode is MNT_OMODE_NOTAB), no utab written, and no canonicalization of
     /// either path (realpath(3) of the target could walk into an automount).
-    public static func mount(source: String, target: String, type: String, options: String) throws {
-        let libmount = try LibMountContext.loaded.get()
+    public static func mount(source: String, target: String, type: String, options: String) throws(FileSystemMountError) {
+        let libmount = try LibMountContext.loaded.mapError { FileSystemMountError($0.description) }.get()
         guard let context = libmount.newContext() else {
             throw FileSystemMountError("mnt_new_context: \(Errno(rawValue: ENOMEM))")
         }

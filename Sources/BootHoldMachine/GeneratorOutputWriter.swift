@@ -1,9 +1,6 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import CBootHold
 import BootHoldCore
 import BootHoldSystem
-import CBootHold
 
 /// Applies a decided `GeneratorOutput` to the generator's normal directory.
 ///
@@ -35,7 +32,7 @@ public struct GeneratorOutputWriter {
         for file in output.files {
             let path = "\(directory)/\(file.relativePath)"
             do {
-                try inParent(of: file.relativePath, under: root) { parent, name in
+                try inParent(of: file.relativePath, under: root) { (parent, name) throws(SystemCallError) in
                     try createFile(name, contents: file.contents, in: parent, displayPath: path)
                 }
                 logger.debug("Wrote \(path).")
@@ -46,7 +43,7 @@ public struct GeneratorOutputWriter {
         for link in output.links {
             let path = "\(directory)/\(link.relativePath)"
             do {
-                try inParent(of: link.relativePath, under: root) { parent, name in
+                try inParent(of: link.relativePath, under: root) { (parent, name) throws(SystemCallError) in
                     try createLink(name, target: link.target, in: parent, displayPath: path)
                 }
             } catch {
@@ -61,27 +58,25 @@ public struct GeneratorOutputWriter {
         return message
     }
 
-    private func reason(_ error: any Error) -> String {
-        if let error = error as? SystemCallError { return error.errno.description }
-        if let error = error as? OutputPathError { return error.description }
-        return "\(error)"
+    private func reason(_ error: SystemCallError) -> String {
+        error.message ?? error.errno.description
     }
 
     /// Opens (creating with 0755 as needed) each parent directory of `relativePath` without
     /// following symlinks, then runs `body` with the innermost one and the final name.
     private func inParent(
-        of relativePath: String, under root: FileDescriptor, _ body: (FileDescriptor, String) throws -> Void
-    ) throws {
+        of relativePath: String, under root: FileDescriptor, _ body: (FileDescriptor, String) throws(SystemCallError) -> Void
+    ) throws(SystemCallError) {
         let components = relativePath.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard let name = components.last, components.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." }) else {
-            throw OutputPathError(description: "not a plain relative path")
+            throw SystemCallError("resolve", path: relativePath, message: "not a plain relative path")
         }
         var opened: [FileDescriptor] = []
         defer { opened.forEach { $0.close() } }
         var parent = root
         for component in components.dropLast() {
             let made = mkdirat(parent.rawValue, component, 0o755)
-            if made != 0 && errno != EEXIST {
+            if made != 0 && cbh_errno() != EEXIST {
                 throw SystemCallError("mkdir", path: component, errno: .current)
             }
             // O_NOFOLLOW: a symlink planted where a directory belongs is refused (ELOOP), never followed.
@@ -91,7 +86,7 @@ public struct GeneratorOutputWriter {
         try body(parent, name)
     }
 
-    private func createFile(_ name: String, contents: String, in parent: FileDescriptor, displayPath: String) throws {
+    private func createFile(_ name: String, contents: String, in parent: FileDescriptor, displayPath: String) throws(SystemCallError) {
         let unnamed = cbh_open_tmpfile(parent.rawValue, 0o644)
         guard unnamed >= 0 else {
             // File systems without O_TMPFILE: exclusive create, and remove the name again if
@@ -102,14 +97,14 @@ public struct GeneratorOutputWriter {
             return
         }
         let fd = FileDescriptor(rawValue: unnamed)
-        let linked: Bool = try fd.closeAfter {
+        let linked: Bool = try fd.closeAfter { () throws(SystemCallError) in
             try fd.writeAll(contents)
             faultPoint.step()
-            do {
+            do throws(SystemCallError) {
                 _ = try retryingInterrupts("link", path: name) { cbh_link_tmpfile(fd.rawValue, parent.rawValue, name) }
                 faultPoint.step()
                 return true
-            } catch let error as SystemCallError where error.errno == .noSuchFileOrDirectory {
+            } catch where error.errno == .noSuchFileOrDirectory {
                 // linkat(2) reaches the unnamed file through /proc/self/fd: without /proc
                 // mounted, fall back to an exclusive create.
                 logger.debug("Cannot link '\(displayPath)' through /proc (\(error.errno)), writing in place.")
@@ -119,11 +114,11 @@ public struct GeneratorOutputWriter {
         if !linked { try createFileInPlace(name, contents: contents, in: parent) }
     }
 
-    private func createFileInPlace(_ name: String, contents: String, in parent: FileDescriptor) throws {
+    private func createFileInPlace(_ name: String, contents: String, in parent: FileDescriptor) throws(SystemCallError) {
         let fd = try FileDescriptor.open(
             name, flags: O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode: 0o644, relativeTo: parent)
-        try fd.closeAfter {
-            do {
+        try fd.closeAfter { () throws(SystemCallError) in
+            do throws(SystemCallError) {
                 try fd.writeAll(contents)
                 faultPoint.step()
             } catch {
@@ -133,12 +128,12 @@ public struct GeneratorOutputWriter {
         }
     }
 
-    private func createLink(_ name: String, target: String, in parent: FileDescriptor, displayPath: String) throws {
+    private func createLink(_ name: String, target: String, in parent: FileDescriptor, displayPath: String) throws(SystemCallError) {
         do {
             try SymbolicLink.create(name, pointingAt: target, in: parent)
             faultPoint.step()
             logger.debug("Linked \(displayPath) → \(target).")
-        } catch let error as SystemCallError where error.errno == .fileExists {
+        } catch where error.errno == .fileExists {
             // Another generator may already have hooked up a unit of the same name (e.g. a
             // link to /usr/lib/systemd/system/…): systemd resolves the link by its name, so
             // that link already means what ours would.
@@ -152,9 +147,4 @@ public struct GeneratorOutputWriter {
     private func lastComponent(_ path: String) -> Substring {
         path.split(separator: "/").last ?? Substring(path)
     }
-}
-
-/// A relative output path the writer refuses to resolve.
-struct OutputPathError: Error, CustomStringConvertible {
-    var description: String
 }

@@ -37,7 +37,7 @@ public struct MachineReader {
         let dropInReader = UnitDropInReader(root: root)
         let unitDropIns = profiles.flatMap { ProfileUnitNames(profile: $0.name).services }.flatMap { dropInReader.read(unit: $0, diagnostics: &diagnostics) }
         // The mounts those drop-ins require are probed like Paths= entries.
-        let dropInMounts = profiles.flatMap { DropInReview.requiredMounts(of: $0, dropIns: unitDropIns).mounts.map(\.path) }
+        let dropInMounts = profiles.flatMap { DropInReview.requiredMounts(of: $0, dropIns: unitDropIns).mounts.map { $0.path } }
         let paths = AutomountRules.probes(for: profiles, extra: dropInMounts)
 
         let mounts = readMounts()
@@ -70,7 +70,7 @@ public struct MachineReader {
             efiBoot: readEFIBoot(),
             systemd: SystemdVersionProbe(root: root).read(),
             unitDropIns: unitDropIns,
-            pathUnits: Dictionary(profiles.map { ProfileUnitNames(profile: $0.name).path }.map { ($0, units.state(of: $0)) }, uniquingKeysWith: { first, _ in first }))
+            pathUnits: pathUnitStates(of: profiles, units))
         let helperDirectory = readHelperDirectory(diagnostics: &diagnostics)
         return MachineReading(snapshot: snapshot, helperDirectory: helperDirectory, diagnostics: diagnostics)
     }
@@ -114,6 +114,16 @@ public struct MachineReader {
     func readInContainer() -> Bool {
         if environment.inContainer { return true }
         return (try? root.exists("/run/systemd/container")) ?? false
+    }
+
+    /// Each profile's path unit and what the unit search path has of it (the first of a name wins).
+    private func pathUnitStates(of profiles: [StagedProfile], _ units: UnitPathProbe) -> [String: Reading<UnitFileState>] {
+        var states: [String: Reading<UnitFileState>] = [:]
+        for profile in profiles {
+            let name = ProfileUnitNames(profile: profile.name).path
+            if states[name] == nil { states[name] = units.state(of: name) }
+        }
+        return states
     }
 
     func readMounts() -> Reading<[MountEntry]> {

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import CBootHold
 import BootHoldCore
 import BootHoldSystem
 
@@ -30,7 +28,7 @@ struct MountPointProbe {
             guard let status = try FileStatus.ifPresent(hostPath) else { return .value(.missing) }
             guard status.kind == .directory else { return .value(.notDirectory) }
             let pathDescriptor = try FileDescriptor.openPath(hostPath, extraFlags: O_NOFOLLOW | O_DIRECTORY)
-            let type = try pathDescriptor.closeAfter { try pathDescriptor.fileSystemType() }
+            let type = try pathDescriptor.closeAfter { () throws(SystemCallError) in try pathDescriptor.fileSystemType() }
             guard type != autofsSuperMagic else {
                 return .unreadable(reason: "not looked into: it is an autofs mount point")
             }

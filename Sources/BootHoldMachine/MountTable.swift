@@ -27,7 +27,7 @@ private struct LibMount: @unchecked Sendable {
     let source: @convention(c) (OpaquePointer?) -> UnsafePointer<CChar>?
     let options: @convention(c) (OpaquePointer?) -> UnsafePointer<CChar>?
 
-    private init(_ library: DynamicLibrary) throws {
+    private init(_ library: DynamicLibrary) throws(DynamicLibraryError) {
         newTable = try library.function("mnt_new_table", as: type(of: newTable))
         unrefTable = try library.function("mnt_unref_table", as: type(of: unrefTable))
         setUserData = try library.function("mnt_table_set_userdata", as: type(of: setUserData))
@@ -44,7 +44,7 @@ private struct LibMount: @unchecked Sendable {
     }
 
     /// The library, or why it could not be loaded (libmount1 missing).
-    static let loaded = Result { try LibMount(DynamicLibrary.open(soname: "libmount.so.1")) }
+    static let loaded = Result { () throws(DynamicLibraryError) in try LibMount(DynamicLibrary.open(soname: "libmount.so.1")) }
 }
 
 /// A parsed mount table (mountinfo or fstab) owned by libmount; freed when released.
@@ -68,8 +68,8 @@ public final class MountTable {
 
     /// mnt_table_parse_file(3): a mountinfo file (format auto-detected) or an fstab file.
     /// Lines libmount cannot parse are skipped, as systemd's fstab-generator skips them.
-    public static func parse(file path: String) throws -> MountTable {
-        let libmount = try LibMount.loaded.get()
+    public static func parse(file path: String) throws(SystemCallError) -> MountTable {
+        let libmount = try LibMount.loaded.mapError { SystemCallError($0) }.get()
         guard let raw = libmount.newTable() else {
             throw SystemCallError("mnt_new_table", path: path, errno: Errno(rawValue: 12 /* ENOMEM */))
         }
@@ -94,12 +94,12 @@ public final class MountTable {
     }
 
     /// Calls `body` for every entry in file order. An entry is only valid during its call.
-    public func forEachEntry(_ body: (MountTableEntry) throws -> Void) rethrows {
+    public func forEachEntry(_ body: (MountTableEntry) -> Void) {
         guard let iterator = libmount.newIterator(Int32(MNT_ITER_FORWARD)) else { return }
         defer { libmount.freeIterator(iterator) }
         var fs: OpaquePointer? = nil
         while libmount.nextEntry(table, iterator, &fs) == 0, let entry = fs {
-            try body(MountTableEntry(fs: entry, libmount: libmount))
+            body(MountTableEntry(fs: entry, libmount: libmount))
         }
     }
 

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import CBootHold
 
 /// Test hook: with `BOOTHOLD_TEST_KILL_AFTER_WRITES=N` (`GeneratorEnvironment`) the output
 /// writer kills itself with SIGKILL right after its Nth step (a file's contents written, a name

@@ -1,8 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-import BootHoldCore
 import CBootHold
+import BootHoldCore
 
 /// A command spawned with posix_spawn(3) and reaped by its parent.
 public struct ChildProcess: Sendable, Equatable {
@@ -14,7 +11,7 @@ public struct ChildProcess: Sendable, Equatable {
     /// empty signal mask and default signal dispositions (the caller may block signals for
     /// its signalfd; the command must not inherit that). A name without `/` is looked up in
     /// PATH. Errors name the command: `spawn '/usr/bin/ostree': No such file or directory`.
-    public static func spawn(_ arguments: [String]) throws -> ChildProcess {
+    public static func spawn(_ arguments: [String]) throws(SystemCallError) -> ChildProcess {
         precondition(!arguments.isEmpty, "spawn needs a command")
         var cStrings = arguments.map { strdup($0) }
         defer { cStrings.forEach { free($0) } }
@@ -36,7 +33,7 @@ public struct ChildProcess: Sendable, Equatable {
     }
 
     /// waitpid(pid, WNOHANG): the termination once the child has ended, nil while it runs.
-    public func reapIfEnded() throws -> CommandTermination? {
+    public func reapIfEnded() throws(SystemCallError) -> CommandTermination? {
         var status: Int32 = 0
         let reaped = try retryingInterrupts("waitpid") { waitpid(pid, &status, WNOHANG) }
         guard reaped == pid else { return nil }

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import CBootHold
 
 /// A shared library loaded at run time with dlopen(3), as systemd loads its optional
 /// libraries: only the tool that calls libmount (the generator) or libsystemd (finalize)
@@ -17,7 +15,7 @@ public final class DynamicLibrary: @unchecked Sendable {
     }
 
     /// dlopen(3) with RTLD_NOW | RTLD_LOCAL: every symbol is resolved now, none is exported.
-    public static func open(soname: String) throws -> DynamicLibrary {
+    public static func open(soname: String) throws(DynamicLibraryError) -> DynamicLibrary {
         guard let handle = dlopen(soname, RTLD_NOW | RTLD_LOCAL) else {
             throw DynamicLibraryError(soname: soname, symbol: nil, reason: lastError())
         }
@@ -25,7 +23,7 @@ public final class DynamicLibrary: @unchecked Sendable {
     }
 
     /// dlsym(3), cast to the C function type `type` (a `@convention(c)` function type).
-    public func function<Function>(_ name: String, as type: Function.Type) throws -> Function {
+    public func function<Function>(_ name: String, as type: Function.Type) throws(DynamicLibraryError) -> Function {
         _ = dlerror()
         guard let address = dlsym(handle, name) else {
             throw DynamicLibraryError(soname: soname, symbol: name, reason: DynamicLibrary.lastError())

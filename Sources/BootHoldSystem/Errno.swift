@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import CBootHold
 
 /// An error number from a system call (swift-system style).
 public struct Errno: Error, Equatable, Hashable, Sendable, CustomStringConvertible {
@@ -8,7 +6,7 @@ public struct Errno: Error, Equatable, Hashable, Sendable, CustomStringConvertib
     public init(rawValue: Int32) { self.rawValue = rawValue }
 
     /// The calling thread's `errno`.
-    public static var current: Errno { Errno(rawValue: errno) }
+    public static var current: Errno { Errno(rawValue: cbh_errno()) }
 
     /// The strerror(3) text, e.g. "No such file or directory".
     public var description: String { String(cString: strerror(rawValue)) }
@@ -27,18 +25,38 @@ public struct Errno: Error, Equatable, Hashable, Sendable, CustomStringConvertib
 }
 
 /// A failed system call with what it was doing and to what: "open '/boot': Host is down".
+/// The one error type the I/O layers throw (typed throws: Embedded Swift has no `any Error`),
+/// so a failure that is not one errno (a C library that cannot be loaded, a path the output
+/// writer refuses) carries its own words in `message` instead.
 public struct SystemCallError: Error, Equatable, Sendable, CustomStringConvertible {
     public let operation: String
     public let path: String?
     public let errno: Errno
+    /// The whole text of a failure errno does not describe; nil for a system call's failure.
+    public let message: String?
 
     public init(_ operation: String, path: String? = nil, errno: Errno) {
         self.operation = operation
         self.path = path
         self.errno = errno
+        self.message = nil
+    }
+
+    /// A failure in its own words (`errno` is EINVAL, for a caller that only compares it).
+    public init(_ operation: String, path: String? = nil, message: String) {
+        self.operation = operation
+        self.path = path
+        self.errno = .invalidArgument
+        self.message = message
+    }
+
+    /// A C library or function that could not be loaded, in DynamicLibraryError's words.
+    public init(_ error: DynamicLibraryError) {
+        self.init("dlopen", path: error.soname, message: error.description)
     }
 
     public var description: String {
+        if let message { return message }
         if let path { return "\(operation) '\(path)': \(errno)" }
         return "\(operation): \(errno)"
     }
@@ -48,7 +66,7 @@ public struct SystemCallError: Error, Equatable, Sendable, CustomStringConvertib
 @inline(__always)
 public func retryingInterrupts<T: FixedWidthInteger>(
     _ operation: String, path: String? = nil, _ body: () -> T
-) throws -> T {
+) throws(SystemCallError) -> T {
     while true {
         let result = body()
         if result != -1 { return result }

@@ -1,8 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-import BootHoldCore
 import CBootHold
+import BootHoldCore
 
 /// An exclusive lock on a file, held as long as the descriptor stays open: an OFD lock
 /// (F_OFD_SETLKW), or flock(2) where OFD locks are refused — the scheme libglnx's
@@ -25,7 +22,7 @@ public struct ExclusiveLock: Sendable {
     /// SIGINT in `inbox` end the wait. As libglnx does, a lock file that its previous owner
     /// unlinked while we waited (st_nlink == 0) is opened again, so two processes never both
     /// think they hold it.
-    public static func acquire(_ path: String, until deadline: Deadline, inbox: SignalInbox) throws -> Attempt {
+    public static func acquire(_ path: String, until deadline: Deadline, inbox: SignalInbox) throws(SystemCallError) -> Attempt {
         while true {
             let fd = try FileDescriptor.open(path, flags: O_RDWR | O_CREAT | O_NOCTTY, mode: 0o600)
             let waited: Attempt?
@@ -51,7 +48,7 @@ public struct ExclusiveLock: Sendable {
     }
 
     /// Nil once the child holds the lock for `fd`; else why the wait ended (`fd` not locked).
-    private static func wait(for fd: FileDescriptor, path: String, until deadline: Deadline, inbox: SignalInbox) throws -> Attempt? {
+    private static func wait(for fd: FileDescriptor, path: String, until deadline: Deadline, inbox: SignalInbox) throws(SystemCallError) -> Attempt? {
         let child = ChildProcess(pid: try retryingInterrupts("fork", path: path) { cbhf_fork_lock(fd.rawValue) })
         while true {
             switch try child.reapIfEnded() {
@@ -74,7 +71,7 @@ public struct ExclusiveLock: Sendable {
     }
 
     /// A child blocked in F_OFD_SETLKW or flock dies of SIGKILL at once: reaped here, blocking.
-    private static func reapKilled(_ child: ChildProcess) throws {
+    private static func reapKilled(_ child: ChildProcess) throws(SystemCallError) {
         child.send(SIGKILL)
         var status: Int32 = 0
         _ = try retryingInterrupts("waitpid") { waitpid(child.pid, &status, 0) }

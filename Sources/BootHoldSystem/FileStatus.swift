@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CBootHold
 
 /// What kind of inode a path names.
@@ -30,7 +27,7 @@ public struct FileStatus: Sendable, Equatable {
     /// point does: callers must not stat below one.
     public static func of(
         _ path: String, symlinks: SymlinkResolution = .notFollowed, relativeTo directory: FileDescriptor? = nil
-    ) throws -> FileStatus {
+    ) throws(SystemCallError) -> FileStatus {
         var raw = cbh_file_status()
         let dirfd = directory?.rawValue ?? AT_FDCWD
         _ = try retryingInterrupts("stat", path: path) {
@@ -50,10 +47,10 @@ public struct FileStatus: Sendable, Equatable {
     /// Like `of`, but a missing path (ENOENT, or ENOTDIR for a file in the way) is nil.
     public static func ifPresent(
         _ path: String, symlinks: SymlinkResolution = .notFollowed, relativeTo directory: FileDescriptor? = nil
-    ) throws -> FileStatus? {
+    ) throws(SystemCallError) -> FileStatus? {
         do {
             return try of(path, symlinks: symlinks, relativeTo: directory)
-        } catch let error as SystemCallError where error.errno == .noSuchFileOrDirectory || error.errno == .notDirectory {
+        } catch where error.errno == .noSuchFileOrDirectory || error.errno == .notDirectory {
             return nil
         }
     }

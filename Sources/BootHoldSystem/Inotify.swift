@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CBootHold
 
 /// What happened to a watched directory or to a name in it (inotify(7) masks).
@@ -42,13 +39,13 @@ public struct Inotify: Sendable {
     public let descriptor: FileDescriptor
 
     /// inotify_init1(IN_CLOEXEC | IN_NONBLOCK).
-    public static func open() throws -> Inotify {
+    public static func open() throws(SystemCallError) -> Inotify {
         let fd = try retryingInterrupts("inotify_init1") { cbh_inotify_init() }
         return Inotify(descriptor: FileDescriptor(rawValue: fd))
     }
 
     /// inotify_add_watch(2).
-    public func addWatch(_ path: String, mask: InotifyMask) throws -> InotifyWatch {
+    public func addWatch(_ path: String, mask: InotifyMask) throws(SystemCallError) -> InotifyWatch {
         let watch = try retryingInterrupts("inotify_add_watch", path: path) {
             cbh_inotify_add_watch(descriptor.rawValue, path, mask.rawValue)
         }
@@ -61,17 +58,17 @@ public struct Inotify: Sendable {
     }
 
     /// Reads every event queued now; empty when none is.
-    public func pendingEvents() throws -> [InotifyEvent] {
+    public func pendingEvents() throws(SystemCallError) -> [InotifyEvent] {
         var events: [InotifyEvent] = []
         var buffer = [UInt8](repeating: 0, count: cbh_inotify_buffer_size)
         while true {
-            let count = try buffer.withUnsafeMutableBytes { (bytes) throws -> Int in
-                let n = Glibc.read(descriptor.rawValue, bytes.baseAddress, bytes.count)
-                if n >= 0 { return n }
+            let n = buffer.withUnsafeMutableBytes { bytes in systemRead(descriptor.rawValue, bytes.baseAddress, bytes.count) }
+            var count = n
+            if n < 0 {
                 let error = Errno.current
-                if error == .wouldBlock { return 0 }
-                if error == .interrupted { return -1 }
-                throw SystemCallError("read inotify", errno: error)
+                if error == .wouldBlock { count = 0 }
+                else if error == .interrupted { count = -1 }
+                else { throw SystemCallError("read inotify", errno: error) }
             }
             if count < 0 { continue }
             if count == 0 { return events }

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import CBootHold
 import BootHoldCore
 
 /// A point on CLOCK_MONOTONIC, in microseconds: deadlines must not move when the wall clock

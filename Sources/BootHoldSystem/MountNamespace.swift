@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import CBootHold
 
 /// The identity of a mount namespace: the device and inode of its nsfs file
 /// (`/proc/PID/ns/mnt`), the way namespaces(7) says to compare them.
@@ -9,7 +7,7 @@ public struct MountNamespace: Equatable, Sendable, CustomStringConvertible {
     public let inode: UInt64
 
     /// stat(2) of `/proc/<process>/ns/mnt`; `process` is "self" or a PID.
-    public static func of(process: String) throws -> MountNamespace {
+    public static func of(process: String) throws(SystemCallError) -> MountNamespace {
         let path = "/proc/\(process)/ns/mnt"
         var status = stat()
         _ = try retryingInterrupts("stat", path: path) { stat(path, &status) }

@@ -1,8 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-import BootHoldCore
 import CBootHold
+import BootHoldCore
 
 /// Whether a path a finalization needs is really there: opened as a directory from this
 /// process's mount namespace (which triggers an automount) and checked afterwards.
@@ -31,7 +28,7 @@ public enum MountReachability: Sendable, Equatable {
     /// Opens `path` (O_RDONLY|O_DIRECTORY, following symlinks, so it is a real access that
     /// autofs sees) in a forked child and inspects the open directory there, so that a
     /// hanging automount costs no more than the deadline. `inbox` must include SIGCHLD.
-    public static func probe(_ path: String, until deadline: Deadline, inbox: SignalInbox) throws -> MountReachability {
+    public static func probe(_ path: String, until deadline: Deadline, inbox: SignalInbox) throws(SystemCallError) -> MountReachability {
         var pid: pid_t = 0
         var readEnd: Int32 = -1
         _ = try retryingInterrupts("fork", path: path) { cbhf_fork_path_probe(path, &pid, &readEnd) }
@@ -60,7 +57,7 @@ public enum MountReachability: Sendable, Equatable {
         }
     }
 
-    private static func reapKilled(_ child: ChildProcess, inbox: SignalInbox) throws -> MountReachability {
+    private static func reapKilled(_ child: ChildProcess, inbox: SignalInbox) throws(SystemCallError) -> MountReachability {
         let giveUp = Deadline.after(.seconds(1))
         while true {
             if try child.reapIfEnded() != nil { return .hung(openerGone: true) }

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import CBootHold
 import BootHoldCore
 
 extension FileDescriptor {
@@ -18,7 +16,7 @@ extension FileDescriptor {
     }
 
     /// The whole text of a small (procfs) file.
-    public static func readSmallFile(_ path: String) throws -> String {
+    public static func readSmallFile(_ path: String) throws(SystemCallError) -> String {
         String(decoding: try FileDescriptor.readFile(path, limit: 4 << 20), as: UTF8.self)
     }
 }

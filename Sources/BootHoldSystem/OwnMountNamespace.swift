@@ -1,8 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-import BootHoldCore
 import CBootHold
+import BootHoldCore
 
 /// boothold-finalize's own mount namespace, where it mounts a path nothing else will serve.
 /// The namespace it starts in (the finalize unit's, or PID 1's) never sees those mounts.
@@ -11,7 +8,7 @@ public enum OwnMountNamespace {
     /// unmount propagates in either direction, so shutdown's unmounts in the root namespace
     /// cannot pull a file system away mid-write, and nothing mounted here leaks out. Needs a
     /// single-threaded process (unshare(CLONE_NEWNS) implies CLONE_FS).
-    public static func enter() throws {
+    public static func enter() throws(SystemCallError) {
         _ = try retryingInterrupts("unshare(CLONE_NEWNS)") { cbhf_unshare_mount_namespace() }
         _ = try retryingInterrupts("mount --make-rprivate", path: "/") {
             mount(nil, "/", nil, UInt(MS_REC | MS_PRIVATE), nil)
@@ -19,7 +16,7 @@ public enum OwnMountNamespace {
     }
 
     /// umount2(2); `lazily`: MNT_DETACH, for a mount something still has open.
-    public static func unmount(_ path: String, lazily: Bool = false) throws {
+    public static func unmount(_ path: String, lazily: Bool = false) throws(SystemCallError) {
         _ = try retryingInterrupts(lazily ? "umount2(MNT_DETACH)" : "umount2", path: path) {
             umount2(path, lazily ? Int32(MNT_DETACH) : 0)
         }
@@ -27,9 +24,9 @@ public enum OwnMountNamespace {
 
     /// syncfs(2) of the file system mounted at `path` (opened as a directory, so that is the
     /// mount on top).
-    public static func sync(_ path: String) throws {
+    public static func sync(_ path: String) throws(SystemCallError) {
         let fd = try FileDescriptor.open(path, flags: O_RDONLY | O_DIRECTORY)
-        try fd.closeAfter { _ = try retryingInterrupts("syncfs", path: path) { cbhf_syncfs(fd.rawValue) } }
+        try fd.closeAfter { () throws(SystemCallError) in _ = try retryingInterrupts("syncfs", path: path) { cbhf_syncfs(fd.rawValue) } }
     }
 }
 
@@ -54,7 +51,7 @@ public enum BesideRoot {
     /// /proc/self/fd. Meant for a forked child, which shares this namespace (a lookup could
     /// still wait on an automount): throws when the copy cannot be made at all; a mount point
     /// that cannot be bound is reported and left out.
-    public static func build(_ plan: BesideRootPlan) throws -> [Failure] {
+    public static func build(_ plan: BesideRootPlan) throws(SystemCallError) -> [Failure] {
         var early: [String: FileDescriptor] = [:]
         defer { for fd in early.values { fd.close() } }
         for point in plan.binds(under: stagingDirectory) {
@@ -70,7 +67,7 @@ public enum BesideRoot {
             let source = early[point].map { "/proc/self/fd/\($0.rawValue)" } ?? point
             do {
                 _ = try retryingInterrupts("mount --bind", path: point) { bind(source, root + point) }
-            } catch let error as SystemCallError {
+            } catch {
                 failures.append(Failure(mountPoint: point, reason: error.errno.description))
             }
         }
@@ -78,7 +75,7 @@ public enum BesideRoot {
     }
 
     /// chroot(2) into the copy `build` made; the working directory is its `/`.
-    public static func enter() throws {
+    public static func enter() throws(SystemCallError) {
         _ = try retryingInterrupts("chdir", path: root) { chdir(root) }
         _ = try retryingInterrupts("chroot", path: root) { chroot(".") }
         _ = try retryingInterrupts("chdir", path: "/") { chdir("/") }
@@ -119,7 +116,7 @@ public enum ForkedCall {
 
     /// Runs `body` in a child, which writes what it returns (at most a pipe's worth, 4 KB is
     /// plenty) and exits; waits until `deadline`. `inbox` must include SIGCHLD.
-    public static func run(until deadline: Deadline, inbox: SignalInbox, _ body: () -> [UInt8]) throws -> Outcome {
+    public static func run(until deadline: Deadline, inbox: SignalInbox, _ body: () -> [UInt8]) throws(SystemCallError) -> Outcome {
         var readEnd: Int32 = -1, writeEnd: Int32 = -1
         let pid = try retryingInterrupts("fork") { cbhf_fork_with_pipe(&readEnd, &writeEnd) }
         if pid == 0 {

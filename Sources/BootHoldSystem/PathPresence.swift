@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import CBootHold
 
 /// Whether a name exists, without following a final symbolic link and without triggering an
 /// automount (stat(2) implies AT_NO_AUTOMOUNT since Linux 4.11).
@@ -9,7 +7,7 @@ public enum PathPresence: Sendable, Equatable {
     case missing
 
     /// lstat(2); ENOENT and ENOTDIR (a component is not a directory) mean missing.
-    public static func of(_ path: String) throws -> PathPresence {
+    public static func of(_ path: String) throws(SystemCallError) -> PathPresence {
         var status = stat()
         while true {
             if lstat(path, &status) == 0 { return .exists }

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CBootHold
 
 /// What happens to the program's code pages while a wait blocks.
@@ -19,7 +16,7 @@ public enum IdleCodePages: Sendable {
 /// read then reports) and returns the readable ones; none when `timeoutMilliseconds` (-1: no
 /// timeout) passed first. poll(2), EINTR retried (with the same timeout: callers that keep a
 /// deadline loop and ask again). Giving the code pages back is for untimed waits only.
-public func waitUntilReadable(_ descriptors: [FileDescriptor], timeoutMilliseconds: Int32 = -1, codePages: IdleCodePages = .keep) throws
+public func waitUntilReadable(_ descriptors: [FileDescriptor], timeoutMilliseconds: Int32 = -1, codePages: IdleCodePages = .keep) throws(SystemCallError)
     -> Set<FileDescriptor>
 {
     precondition(timeoutMilliseconds == -1 || codePages == .keep, "the page-out wait has no timeout")

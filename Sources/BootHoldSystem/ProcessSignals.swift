@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CBootHold
 
 /// A signal taken from a `SignalDescriptor`: which one, and who sent it (0 for the kernel).
@@ -43,7 +40,7 @@ public struct SignalDescriptor: Sendable {
 
     /// Blocks `signals` for the process (sigprocmask(2)), then opens a non-blocking
     /// signalfd(2) for them. A signal that arrives from here on stays pending until read.
-    public static func blocking(_ signals: [Int32]) throws -> SignalDescriptor {
+    public static func blocking(_ signals: [Int32]) throws(SystemCallError) -> SignalDescriptor {
         _ = try retryingInterrupts("sigprocmask") {
             signals.withUnsafeBufferPointer { cbh_block_signals($0.baseAddress, $0.count) }
         }
@@ -54,7 +51,7 @@ public struct SignalDescriptor: Sendable {
     }
 
     /// The next pending signal, or nil when none is pending.
-    public func next() throws -> ReceivedSignal? {
+    public func next() throws(SystemCallError) -> ReceivedSignal? {
         var number: UInt32 = 0
         var sender: UInt32 = 0
         while true {

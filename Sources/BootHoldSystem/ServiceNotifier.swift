@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CBootHold
 
 /// The service manager notification protocol of sd_notify(3), spoken directly: one datagram
@@ -22,14 +19,16 @@ public struct ServiceNotifier: Sendable {
     }
 
     /// Sends `assignments` ("READY=1", "STATUS=…") as one datagram.
-    public func send(_ assignments: [String]) throws {
+    public func send(_ assignments: [String]) throws(SystemCallError) {
         var message = assignments.joined(separator: "\n")
         let fd = try retryingInterrupts("socket", path: address) { cbh_unix_datagram_socket() }
         defer { _ = close(fd) }
         _ = try message.withUTF8 { bytes in
-            try retryingInterrupts("sendto", path: address) {
-                cbh_unix_sendto(fd, address, bytes.baseAddress, bytes.count)
+            Result { () throws(SystemCallError) in
+                try retryingInterrupts("sendto", path: address) {
+                    cbh_unix_sendto(fd, address, bytes.baseAddress, bytes.count)
+                }
             }
-        }
+        }.get()
     }
 }

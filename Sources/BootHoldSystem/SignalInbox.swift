@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import CBootHold
 
 /// Signals blocked for the whole process and read, one at a time, from a signalfd(2)
 /// (`SignalDescriptor`), waiting no longer than a deadline: a SIGTERM or SIGCHLD that arrives
@@ -15,13 +13,13 @@ public struct SignalInbox: Sendable {
     }
 
     /// Blocks `signals` and opens the signalfd that receives them.
-    public init(blocking signals: [Int32]) throws {
+    public init(blocking signals: [Int32]) throws(SystemCallError) {
         self.signals = try SignalDescriptor.blocking(signals)
     }
 
     /// The next queued signal, or `.deadline` once `deadline` has passed with none queued.
     /// Sleeps in poll(2); never busy-waits.
-    public func wait(until deadline: Deadline) throws -> Event {
+    public func wait(until deadline: Deadline) throws(SystemCallError) -> Event {
         while true {
             if let received = try signals.next() { return .signal(received.number) }
             let now = MonotonicInstant.now()

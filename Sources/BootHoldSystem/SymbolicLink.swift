@@ -1,11 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import CBootHold
 
 /// Symbolic links: reading their target and creating them.
 public enum SymbolicLink {
     /// readlinkat(2): the link's target as stored.
-    public static func target(of path: String, relativeTo directory: FileDescriptor? = nil) throws -> String {
+    public static func target(of path: String, relativeTo directory: FileDescriptor? = nil) throws(SystemCallError) -> String {
         let dirfd = directory?.rawValue ?? AT_FDCWD
         var size = 256
         while true {
@@ -23,13 +21,13 @@ public enum SymbolicLink {
     }
 
     /// symlinkat(2): creates `name` in `directory` pointing at `target`. Never replaces.
-    public static func create(_ name: String, pointingAt target: String, in directory: FileDescriptor) throws {
+    public static func create(_ name: String, pointingAt target: String, in directory: FileDescriptor) throws(SystemCallError) {
         _ = try retryingInterrupts("symlink", path: name) { symlinkat(target, directory.rawValue, name) }
     }
 }
 
 /// realpath(3) without the root prefix games: the canonical absolute path.
-public func canonicalPath(_ path: String) throws -> String {
+public func canonicalPath(_ path: String) throws(SystemCallError) -> String {
     guard let resolved = realpath(path, nil) else {
         throw SystemCallError("realpath", path: path, errno: .current)
     }

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import CBootHold
 import BootHoldCore
 import BootHoldJournal
 import BootHoldMachine
@@ -23,7 +21,7 @@ struct StatusReader {
         let configuration = reading.snapshot.configuration
         let plan = GeneratorPlanner.plan(reading.snapshot, libexecDirectory: "/usr/libexec/boothold")
         // When the generator stops at a guard clause (boothold=0, the initrd), its last line says why.
-        let guardReason = plan.decisions.isEmpty ? plan.diagnostics.last.map(\.message) : nil
+        let guardReason = plan.decisions.isEmpty ? plan.diagnostics.last.map { $0.message } : nil
 
         var wanted: [(name: String, staged: String, skipped: String?)] =
             configuration.profiles.map { ($0.name, $0.staged, String?.none) } + configuration.skipped.map { ($0.name, "", $0.reason) }
@@ -54,8 +52,8 @@ struct StatusReader {
                 if paired { names.append(status.holdUnitName) }
                 names.append(status.reportUnitName)
                 if let bus {
-                    do {
-                        status.units = try names.map { try unitStatus($0, bus: bus, until: deadline) }
+                    do throws(SystemdBusError) {
+                        status.units = try names.map { (name) throws(SystemdBusError) in try unitStatus(name, bus: bus, until: deadline) }
                     } catch {
                         status.unitsUnavailable = "\(error)"
                     }
@@ -114,10 +112,10 @@ struct StatusReader {
         return (try? root.exists(staged + "-locked")) == true
     }
 
-    private func unitStatus(_ name: String, bus: SystemdBus, until deadline: Deadline) throws -> UnitStatus {
+    private func unitStatus(_ name: String, bus: SystemdBus, until deadline: Deadline) throws(SystemdBusError) -> UnitStatus {
         let path = try bus.loadUnit(name, until: deadline)
         let unit = "org.freedesktop.systemd1.Unit"
-        func string(_ property: String, _ interface: String = unit) throws -> String {
+        func string(_ property: String, _ interface: String = unit) throws(SystemdBusError) -> String {
             try bus.stringProperty(property, interface: interface, of: path, until: deadline)
         }
         var status = UnitStatus(

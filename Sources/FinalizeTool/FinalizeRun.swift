@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import CBootHold
 import BootHoldCore
 import BootHoldJournal
 import BootHoldSystem
@@ -112,7 +110,7 @@ struct FinalizeRun {
         let child: ChildProcess
         do {
             child = try ChildProcess.spawn(request.command)
-        } catch let error as SystemCallError {
+        } catch {
             let status: Int32
             switch error.errno {
             case .noSuchFileOrDirectory, .notDirectory: status = FinalizeExitCode.notFound
@@ -121,9 +119,6 @@ struct FinalizeRun {
             }
             ownMounts.releaseAll()
             return fail(records, reason: "cannot run \(request.command[0]): \(error.errno)", status: status, reached: reached)
-        } catch {
-            ownMounts.releaseAll()
-            return fail(records, reason: "cannot run \(request.command[0]): \(error)", status: FinalizeExitCode.internalError, reached: reached)
         }
 
         let ending: CommandEnding
@@ -189,7 +184,7 @@ struct FinalizeRun {
     /// and, after the grace, SIGKILL. Only the command's own pid is signalled, never its
     /// process group: ostree forks a watchdog that thaws /boot after a FIFREEZE if its parent
     /// dies, and killing that too could leave /boot frozen.
-    private func wait(for child: ChildProcess, inbox: SignalInbox, deadline: Deadline) throws -> CommandEnding {
+    private func wait(for child: ChildProcess, inbox: SignalInbox, deadline: Deadline) throws(SystemCallError) -> CommandEnding {
         var ending = CommandEnding()
         var current = deadline
         while true {

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import CBootHold
 import BootHoldCore
 import BootHoldJournal
 import BootHoldSystem
@@ -57,7 +55,7 @@ struct OutcomeLog {
     /// "Finalizing NAME: running COMMAND; /sysroot is mounted (xfs), /boot is held (vfat)."
     func writeStarted(_ record: StartedRecord) {
         write(record.text, named: StartedRecord.fileName)
-        let paths = record.reached.isEmpty ? "" : "; " + record.reached.map(\.summary).joined(separator: ", ")
+        let paths = record.reached.isEmpty ? "" : "; " + record.reached.map { $0.summary }.joined(separator: ", ")
         entry(.info, messageID: FinalizeMessageID.started,
               "Finalizing \(name): running \(record.command.joined(separator: " "))\(paths).",
               fields: [JournalField("BOOTHOLD_COMMAND", record.command.joined(separator: " "))] + OutcomeLog.fields(of: record.reached))

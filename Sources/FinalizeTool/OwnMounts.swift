@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import CBootHold
 import BootHoldCore
 import BootHoldJournal
 import BootHoldMachine
@@ -102,7 +100,7 @@ final class OwnMounts {
         let outcome: ForkedCall.Outcome
         do {
             outcome = try ForkedCall.run(until: deadline, inbox: inbox) {
-                do {
+                do throws(SystemCallError) {
                     let failures = try BesideRoot.build(plan)
                     return ChildAnswer.done(failures.map { "\($0.mountPoint) (\($0.reason))" }.joined(separator: ", ")).bytes
                 } catch {
@@ -185,7 +183,7 @@ final class OwnMounts {
         do {
             try OwnMountNamespace.unmount(path)
             log.info("\(synced ? "synced and " : "")unmounted \(what) from \(path)")
-        } catch let error as SystemCallError where error.errno == .resourceBusy {
+        } catch where error.errno == .resourceBusy {
             do {
                 try OwnMountNamespace.unmount(path, lazily: true)
                 log.warning("\(path) is still in use after the command: \(synced ? "synced, " : "")detached \(what) "
@@ -222,7 +220,8 @@ final class OwnMounts {
     /// Runs in the forked child: detects the type when the unit has none, then mounts.
     private static func mountInChild(_ plan: FallbackMount) -> [UInt8] {
         do {
-            let type = try plan.type ?? FileSystemMount.detectType(of: plan.what)
+            let type: String
+            if let known = plan.type { type = known } else { type = try FileSystemMount.detectType(of: plan.what) }
             try FileSystemMount.mount(source: plan.what, target: plan.path, type: type, options: plan.options)
             return ChildAnswer.done(type).bytes
         } catch {

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import CBootHold
 import BootHoldCore
 import BootHoldJournal
 import BootHoldSystem
@@ -65,7 +63,7 @@ struct RequiredPathCheck {
         }
     }
 
-    private func probe(until deadline: Deadline, bound: TimeSpan, timeout: TimeSpan, inbox: SignalInbox) throws -> RequiredPathFinding {
+    private func probe(until deadline: Deadline, bound: TimeSpan, timeout: TimeSpan, inbox: SignalInbox) throws(SystemCallError) -> RequiredPathFinding {
         let start = MonotonicInstant.now()
         let stepDeadline = deadline.atMost(bound, from: start)
         // The bound the message names: the step's, or the whole timeout when that ends first.
@@ -104,7 +102,7 @@ struct RequiredPathCheck {
             log.debug("\(bus.endpoint): \(unit) LoadState=\(properties.loadState) What=\(properties.what) "
                 + "Type=\(properties.type) Options=\(properties.options)")
             return .answered(properties)
-        } catch let error as SystemdBusError where error.errno == Errno(rawValue: ETIMEDOUT) {
+        } catch where error.errno == Errno(rawValue: ETIMEDOUT) {
             return .unavailable("\(error.call): no answer in time")
         } catch {
             return .unavailable("\(error)")

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import CBootHold
 import BootHoldCore
 import BootHoldSystem
 
@@ -84,7 +82,7 @@ struct HoldSession {
 
     /// Sleeps in poll(2) on the signal descriptor (and the watch) until something happens
     /// that the lifecycle must hear of.
-    private func nextEvent(_ watch: inout StagedFileWatch?) throws -> HoldLifecycle.Event {
+    private func nextEvent(_ watch: inout StagedFileWatch?) throws(SystemCallError) -> HoldLifecycle.Event {
         while true {
             var descriptors = [signals.descriptor]
             if let watch { descriptors.append(watch.descriptor) }

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import CBootHold
 import BootHoldCore
 import BootHoldSystem
 
@@ -20,7 +18,7 @@ struct PinnedMounts {
 
     /// Opens every path in order; on the first failure closes what was opened (nothing is
     /// held half-way) and throws.
-    static func pin(_ paths: [String], log: Logger) throws -> PinnedMounts {
+    static func pin(_ paths: [String], log: Logger) throws(Failure) -> PinnedMounts {
         var pinned = PinnedMounts()
         do {
             for path in paths {
@@ -36,11 +34,11 @@ struct PinnedMounts {
         return pinned
     }
 
-    private static func pinOne(_ path: String) throws -> (FileDescriptor, HeldMount) {
+    private static func pinOne(_ path: String) throws(Failure) -> (FileDescriptor, HeldMount) {
         let fd: FileDescriptor
         do {
             fd = try FileDescriptor.open(path, flags: O_RDONLY | O_DIRECTORY)
-        } catch let error as SystemCallError {
+        } catch {
             throw Failure(path: path, reason: explain(error))
         }
         let magic: Int64

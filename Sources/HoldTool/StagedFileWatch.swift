@@ -24,7 +24,7 @@ final class StagedFileWatch {
     var exists: Bool { presence.exists }
 
     /// Arms the watch, then looks at FILE: whatever happens to it from now on is seen.
-    init(file: String, log: Logger) throws {
+    init(file: String, log: Logger) throws(SystemCallError) {
         self.file = file
         (directory, name) = WatchedPath.split(file)
         self.log = log
@@ -35,7 +35,7 @@ final class StagedFileWatch {
 
     /// Handles every queued event; says whether FILE appeared or went away since the last
     /// report (nil: no change, including a file that came and went in between).
-    func handlePendingEvents() throws -> StagedFilePresence.Change? {
+    func handlePendingEvents() throws(SystemCallError) -> StagedFilePresence.Change? {
         var rearm = false
         for event in try inotify.pendingEvents() {
             if event.mask.contains(.queueOverflow) {
@@ -70,13 +70,12 @@ final class StagedFileWatch {
     }
 
     /// Watches FILE's directory, or the nearest ancestor of it that exists.
-    private func arm() throws {
+    private func arm() throws(SystemCallError) {
         for candidate in WatchedPath.directoryAndAncestors(directory) {
             let added: InotifyWatch
             do {
                 added = try inotify.addWatch(candidate, mask: Self.mask)
-            } catch let error as SystemCallError
-                        where error.errno == .noSuchFileOrDirectory || error.errno == .notDirectory {
+            } catch where error.errno == .noSuchFileOrDirectory || error.errno == .notDirectory {
                 continue
             }
             if let old = watch, old != added { inotify.removeWatch(old) }
@@ -91,7 +90,7 @@ final class StagedFileWatch {
     }
 
     /// Looks at FILE itself: catches what happened before the current watch was in place.
-    private func look() throws {
+    private func look() throws(SystemCallError) {
         presence.observe(exists: try PathPresence.of(file) == .exists)
     }
 }

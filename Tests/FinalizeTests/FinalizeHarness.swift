@@ -73,8 +73,12 @@ final class FinalizeHarness {
         _ = FileManager.default.createFile(atPath: staged, contents: Data("staged\n".utf8))
     }
 
-    /// The built boothold-finalize, beside the running test bundle.
+    /// The boothold-finalize under test: in `BOOTHOLD_TEST_PRODUCTS` when set (Tests/run-all.sh:
+    /// the Embedded build that is installed), else beside the running test bundle.
     static var executable: String {
+        if let products = ProcessInfo.processInfo.environment["BOOTHOLD_TEST_PRODUCTS"] {
+            return products + "/boothold-finalize"
+        }
         let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""
         return URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("boothold-finalize").path
     }

@@ -1,10 +1,13 @@
 import Foundation
 import Testing
 
-/// The built executables: they sit beside the running test bundle (`.build/<triple>/debug/`).
+/// The executables under test: `BOOTHOLD_TEST_PRODUCTS` when set (Tests/run-all.sh sets it to
+/// the Embedded build that is installed, build-embedded.sh's), else the SwiftPM build beside the
+/// running test bundle (`.build/<triple>/debug/`).
 enum Products {
-    static let directory: URL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        .deletingLastPathComponent()
+    static let directory: URL = ProcessInfo.processInfo.environment["BOOTHOLD_TEST_PRODUCTS"]
+        .map { URL(fileURLWithPath: $0) }
+        ?? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
 
     static var generator: URL { directory.appendingPathComponent("boothold-generator") }
 }

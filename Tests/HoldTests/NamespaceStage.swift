@@ -15,7 +15,9 @@ final class NamespaceStage {
     let initPID: pid_t
 
     static let productsDirectory: String = {
-        // The test bundle runs from the build products directory (.build/debug/…).
+        // Tests/run-all.sh points BOOTHOLD_TEST_PRODUCTS at the Embedded build that is installed.
+        if let products = ProcessInfo.processInfo.environment["BOOTHOLD_TEST_PRODUCTS"] { return products }
+        // Else the test bundle runs from the build products directory (.build/debug/…).
         let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""
         return (exe as NSString).deletingLastPathComponent
     }()

@@ -43,7 +43,7 @@ struct InterruptedWriteTests {
         let steps = complete.files.count * 2 + complete.links.count
         for n in 1...steps {
             let output = try root.outputDirectory("step-\(n)")
-            let run = try runGenerator(root: root, output: output, environment: ["BOOTHOLD_TEST_KILL_AFTER_WRITES": "\(n)"])
+            let run = try runGenerator(root: root, output: output, environment: ["BOOTHOLD_TEST_KILL_AFTER_WRITES": "\(n)"], generator: Products.generatorWithFaultHook)
             #expect(run.killedBySignal && run.status == SIGKILL, "step \(n): the fault point did not fire (status \(run.status))")
             try Self.checkOnlyCompleteUnits(output, complete, context: "step \(n)")
             // Files are written before links, each in two steps (contents, then its name).
@@ -51,7 +51,7 @@ struct InterruptedWriteTests {
         }
         // One step more than there are: the run completes.
         let output = try root.outputDirectory("step-none")
-        let run = try runGenerator(root: root, output: output, environment: ["BOOTHOLD_TEST_KILL_AFTER_WRITES": "\(steps + 1)"])
+        let run = try runGenerator(root: root, output: output, environment: ["BOOTHOLD_TEST_KILL_AFTER_WRITES": "\(steps + 1)"], generator: Products.generatorWithFaultHook)
         #expect(run.status == 0 && run.files == complete.files && run.links == complete.links)
     }
 

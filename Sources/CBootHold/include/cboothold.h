@@ -7,6 +7,8 @@
 
 #include <stdint.h>
 
+#include "cboothold_libc.h"
+
 /// AUTOFS_SUPER_MAGIC from <linux/magic.h>.
 #define CBH_AUTOFS_SUPER_MAGIC 0x0187
 

@@ -1,12 +1,23 @@
 import Foundation
 import Testing
 
-/// The directory that holds the built executables (`.build/debug/`): the running test
-/// bundle sits there too.
+/// The executables under test: `BOOTHOLD_TEST_PRODUCTS` when set (Tests/run-all.sh sets it to
+/// the Embedded build that is installed, build-embedded.sh's), else the SwiftPM build beside the
+/// running test bundle (`.build/<triple>/debug/`).
 enum Products {
-    static let directory: URL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        .deletingLastPathComponent()
+    static let directory: URL = ProcessInfo.processInfo.environment["BOOTHOLD_TEST_PRODUCTS"]
+        .map { URL(fileURLWithPath: $0) }
+        ?? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
     static var generator: URL { directory.appendingPathComponent("boothold-generator") }
+    /// A generator with the debug-only output fault hook (`BOOTHOLD_TEST_KILL_AFTER_WRITES`):
+    /// `BOOTHOLD_TEST_HOOK_PRODUCTS` when set (run-all.sh: the Embedded build with DEBUG,
+    /// `build-embedded.sh --debug`), else the SwiftPM debug build beside the test bundle.
+    static var generatorWithFaultHook: URL {
+        ProcessInfo.processInfo.environment["BOOTHOLD_TEST_HOOK_PRODUCTS"]
+            .map { URL(fileURLWithPath: $0).appendingPathComponent("boothold-generator") }
+            ?? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+                .appendingPathComponent("boothold-generator")
+    }
 }
 
 /// A machine for `BOOTHOLD_ROOT`, built file by file in a fresh temporary directory.
@@ -121,16 +132,16 @@ enum RunAs {
 /// Runs the real generator into `output` with `BOOTHOLD_ROOT=root`.
 func runGenerator(
     root: FixtureRoot, output: URL, arguments: [String]? = nil, environment: [String: String] = [:],
-    as user: RunAs = .root, timeout: TimeInterval = 30
+    as user: RunAs = .root, timeout: TimeInterval = 30, generator: URL = Products.generator
 ) throws -> GeneratorRun {
     let process = Process()
     var argv = arguments ?? [output.path]
     if user == .nobody {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
         argv = ["--reuid=\(RunAs.nobodyID)", "--regid=\(RunAs.nobodyID)", "--clear-groups", "--",
-                Products.generator.path] + argv
+                generator.path] + argv
     } else {
-        process.executableURL = Products.generator
+        process.executableURL = generator
     }
     process.arguments = argv
     var env = ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "BOOTHOLD_ROOT": root.path,

@@ -1,6 +1,0 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-import FinalizeTool
-
-exit(FinalizeTool.main(CommandLine.arguments))
