@@ -45,6 +45,20 @@ embedded_lib=$toolchain/lib/swift/embedded/$triple
 
 work=$out/obj
 mkdir -p "$work"
+# Up to date when nothing it is built from changed (the sources, this script, the compiler,
+# the mode): the test stages and the installer each call this, and the compile takes a while.
+stamp=$( {
+    find "$source_dir/Sources" -type f \( -name '*.swift' -o -name '*.c' -o -name '*.h' -o -name '*.modulemap' \) -print0 \
+        | sort -z | xargs -0 sha256sum
+    sha256sum "${BASH_SOURCE[0]}"
+    "$swiftc" --version 2>&1
+    echo "$optimize ${defines[*]}"
+} | sha256sum | cut -c1-32)
+if [ -x "$out/boothold" ] && [ "$(cat "$work/stamp" 2>/dev/null)" = "$stamp" ]; then
+    echo "build-embedded.sh: $out/boothold is up to date"
+    exit 0
+fi
+rm -f "$work/stamp"
 # CBootHold as a clang module for swiftc (SwiftPM generates the same umbrella map).
 cat > "$work/CBootHold.modulemap" <<MAP
 module CBootHold {
@@ -56,7 +70,7 @@ MAP
 objects=()
 for c in "$source_dir"/Sources/CBootHold/*.c; do
     o=$work/CBootHold-$(basename "$c" .c).o
-    "$clang" -target "$triple" "$c_optimize" -g0 -fPIC -ffunction-sections -fdata-sections -Wall -Werror \
+    "$clang" -target "$triple" "$c_optimize" -gline-tables-only -fPIC -ffunction-sections -fdata-sections -Wall -Werror \
         -I "$source_dir/Sources/CBootHold/include" -c "$c" -o "$o"
     objects+=("$o")
 done
@@ -80,14 +94,15 @@ for module in "${libraries[@]}" boothold; do
 done
 "$swiftc" -target "$triple" -enable-experimental-feature Embedded -wmo -parse-as-library "$optimize" "${defines[@]}" \
     -swift-version 6 -module-name boothold -I "$work/imports" -I "$source_dir/Sources/CMount" \
-    -Xcc "-fmodule-map-file=$work/CBootHold.modulemap" -Xcc -fPIC -Xfrontend -function-sections \
+    -Xcc "-fmodule-map-file=$work/CBootHold.modulemap" -Xcc -fPIC -Xfrontend -function-sections -warnings-as-errors \
     "${sources[@]}" -c -o "$work/boothold.o"
 objects+=("$work/boothold.o")
 
-"$clang" -target "$triple" -pie -Wl,--gc-sections -Wl,--as-needed -o "$out/boothold.new" "${objects[@]}" \
+"$clang" -target "$triple" -pie -Wl,--gc-sections -Wl,--as-needed -Wl,--build-id=sha1 -Wl,-z,relro -Wl,-z,now -o "$out/boothold.new" "${objects[@]}" \
     "$embedded_lib/libswiftUnicodeDataTables.a" -lm
 mv -f "$out/boothold.new" "$out/boothold"
 for link in boothold-generator boothold-hold boothold-finalize bootholdctl; do
     ln -sfn boothold "$out/$link"
 done
+echo "$stamp" > "$work/stamp"
 echo "build-embedded.sh: $out/boothold ($(stat -c %s "$out/boothold") bytes)"

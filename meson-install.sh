@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install boothold: build the release executable (unless told not to), then install it, the
+# Install boothold: build the executable (unless told not to), then install it, the
 # shipped profile configuration, the static units and the man pages. DESTDIR/prefix aware;
 # also runs as a meson install script (meson.build: meson.add_install_script).
 #
@@ -17,7 +17,7 @@ set -euo pipefail
 usage() {
     cat <<'EOF'
 Usage: meson-install.sh [OPTION]...
-Build boothold (swift build -c release --static-swift-stdlib) and install it.
+Build boothold (build-embedded.sh: Embedded Swift, libc only) and install it.
 
   --prefix DIR        installation prefix (PREFIX; default /usr)
   --destdir DIR       staging root prepended to every path (DESTDIR)
@@ -28,12 +28,12 @@ Build boothold (swift build -c release --static-swift-stdlib) and install it.
                       default: pkg-config --variable=systemdsystemgeneratordir systemd)
   --unitdir DIR       systemd system unit directory (SYSTEMD_SYSTEM_UNIT_DIR;
                       default: pkg-config --variable=systemdsystemunitdir systemd)
-  --scratch-path DIR  swift build's build directory (BOOTHOLD_SCRATCH_PATH; default
-                      .build in the source directory), e.g. one inside a package build tree
+  --scratch-path DIR  the build directory (BOOTHOLD_SCRATCH_PATH; default .build in the
+                      source directory), e.g. one inside a package build tree
   --build-dir DIR     where the built executable is (BOOTHOLD_BUILD_DIR;
-                      default: swift build's release products directory)
+                      default: SCRATCH-PATH/embedded)
   --no-build          install what is already built (NOBUILD=1)
-  --build-only        build the release executable, install nothing
+  --build-only        build the executable, install nothing
   --no-strip          keep symbols, e.g. for a packager's debug package (NOSTRIP=1)
   --dry-run           print what would be installed or removed, change nothing (DRYRUN=1)
   --uninstall         remove exactly what the install recorded in its manifest
@@ -165,19 +165,18 @@ if [ "$action" = uninstall ]; then
 fi
 
 # ---------------------------------------------------------------------------- build
-# The installed executable is the multi-call product `boothold`: one static Swift runtime
-# for the three tools (bench/size.md has the numbers behind this choice). No RUNPATH
-# ($ORIGIN by default): libmount and libsystemd are loaded with dlopen(3) from the system's
-# library directories only, never from beside the executable.
-swift_build=(swift build -c release --static-swift-stdlib --disable-local-rpath --product boothold)
+# The installed executable is the multi-call `boothold`, built as Embedded Swift by
+# build-embedded.sh: no Swift runtime, libc and libm only (bench/size.md has the numbers
+# behind one executable for the tools). No RUNPATH: libmount and libsystemd are loaded with
+# dlopen(3) from the system's library directories only, never from beside the executable.
 if [ -n "$scratch_path" ]; then
     absolute --scratch-path "$scratch_path"
-    swift_build+=(--scratch-path "$scratch_path")
 fi
+embedded_build=("$source_dir/build-embedded.sh" --out "${scratch_path:-$source_dir/.build}/embedded")
 if [ "$build" = yes ]; then
-    say "build: ${swift_build[*]}"
+    say "build: ${embedded_build[*]}"
     if [ "$dry_run" = no ]; then
-        (cd "$source_dir" && "${swift_build[@]}") || die "build failed: ${swift_build[*]}"
+        "${embedded_build[@]}" || die "build failed: ${embedded_build[*]}"
     fi
 fi
 [ "$action" = build ] && exit 0
@@ -189,7 +188,7 @@ absolute unitdir "$unitdir"
 absolute libexecdir "$libexecdir"
 absolute bindir "$bindir"
 absolute mandir "$mandir"
-build_dir=${build_dir:-${scratch_path:-$source_dir/.build}/release}
+build_dir=${build_dir:-${scratch_path:-$source_dir/.build}/embedded}
 executable=$build_dir/boothold
 if [ "$dry_run" = no ]; then
     [ -x "$executable" ] || die "no built executable at $executable: build first or pass --build-dir"

@@ -23,12 +23,16 @@ images=$(mktemp)
 images_pid=$!
 
 stage build swift build
+# What gets installed, built as Embedded Swift (.build/embedded/boothold, as meson-install.sh
+# builds it), and the same with the output fault hook (DEBUG, .build/embedded-debug) for the
+# interrupted-write tests. Every test below that runs an executable runs these.
+stage "embedded build" ./meson-install.sh --build-only
+stage "embedded debug build" ./build-embedded.sh --debug
+export BOOTHOLD_TEST_PRODUCTS=$PWD/.build/embedded BOOTHOLD_TEST_HOOK_PRODUCTS=$PWD/.build/embedded-debug
+# The sources in the normal mode; the executables they start are the Embedded ones.
 stage "swift test" swift test
 # libFuzzer targets (fuzz/targets/) briefly on their committed corpus; long runs: fuzz/run.sh.
 stage "fuzz smoke" fuzz/smoke.sh
-# One release build of what gets installed, for the install test (and anyone else who
-# needs release executables: .build/release/boothold).
-stage "release build" ./meson-install.sh --build-only
 
 # Real boots under QEMU (needs root; see README "End-to-end tests"), in two streams side by
 # side, each guest with one vCPU (lib/qemu.sh): the stand-in guests, bookworm's and then
@@ -79,21 +83,20 @@ ostree_stages() {
     # The soft-reboot, here rather than in the stand-in stream, which is the longer one.
     stage "e2e trixie soft-reboot" env BOOTHOLD_E2E_BOOT_TIMEOUT=360 Tests/e2e/run.sh --suite trixie "${trixie_late[@]}"
 }
-# The stand-in guests need only the release build: they start now, beside the stages below;
+# The stand-in guests need only the Embedded build: they start now, beside the stages below;
 # the ostree guests start once the deb stage has built the package they install (trixie's
 # ostree guest comes after the stand-in guests, long after that).
 stream standin standin_stages
 
 stage install Tests/install/run.sh
 # systemd 257's verify (Debian trixie, debootstrapped once and cached) over every golden
-# fixture's expected tree, with the release build installed where the units name it.
+# fixture's expected tree, with the Embedded build installed where the units name it.
 stage "verify 257" Tests/verify-257.sh
-# The Debian package, built from a clean copy of the checkout (its own release build), linted,
+# The Debian package, built from a clean copy of the checkout (its own Embedded build), linted,
 # and installed, upgraded, removed and purged in an overlay copy of this machine.
 stage deb Tests/deb/run.sh
-stage "generator static link" Tests/generator-static-link.sh
-# The core as Embedded Swift (no diagnostic): what the conversion of the tools builds on.
-stage "embedded core" Tests/embedded-core.sh
+# The installed executable needs libc and libm only; libmount and libsystemd are dlopen'ed.
+stage "embedded link" Tests/embedded-link.sh
 stream ostree ostree_stages
 # shellcheck disable=SC2031 # the main shell's list, not a stream's
 wait "$images_pid" || { echo "=== guest images: FAILED"; cat "$images"; failed+=("guest images"); }

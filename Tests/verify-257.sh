@@ -7,7 +7,7 @@
 #
 # 257 checks every command of every Exec*= line exists and is executable (252 checked only the
 # first of each list): the units name /usr/libexec/boothold/boothold-hold and -finalize, so the
-# release build is installed into the tree with meson-install.sh --destdir, as a package would
+# Embedded build is installed into the tree with meson-install.sh --destdir, as a package would
 # install it. The trixie tree (`debootstrap --variant=minbase --include=systemd trixie` from the
 # mirror this machine's apt sources name) is built once into
 # ${BOOTHOLD_E2E_CACHE:-.build-e2e}/verify-trixie-<key>/rootfs (<key> hashes the recipe below;
@@ -63,7 +63,7 @@ fi
 version=$(chroot "$cache/rootfs" systemd-analyze --version | head -n1)
 log "$version"
 
-# The release build, installed as a package installs it (trixie's paths).
+# The Embedded build, installed as a package installs it (trixie's paths).
 run=$(mktemp -d /tmp/verify-257.XXXXXX)
 trap 'rm -rf "$run"' EXIT
 mkdir -p "$run/upper" "$run/work" "$run/merged"

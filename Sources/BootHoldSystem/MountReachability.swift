@@ -3,7 +3,7 @@ import BootHoldCore
 
 /// Whether a path a finalization needs is really there: opened as a directory from this
 /// process's mount namespace (which triggers an automount) and checked afterwards.
-public enum MountReachability: Sendable, Equatable {
+public enum MountReachability: Sendable, Equatable, CustomStringConvertible {
     /// A file system other than autofs is mounted at the path: its statfs(2) type and the
     /// device it is on. `wasAutomountPoint`: before the open, the path showed autofs (nothing
     /// on it), so the open mounted it.
@@ -24,6 +24,21 @@ public enum MountReachability: Sendable, Equatable {
     case interrupted(signal: Int32)
     /// The child that opens the path ended without a finding (killed by someone else).
     case probeDied(CommandTermination)
+
+    /// What was found, for a log line: "autofs still, nothing mounted", "open failed: …".
+    public var description: String {
+        switch self {
+        case .mounted(let type, let device, let wasAutomountPoint):
+            return "mounted (file system type 0x\(String(type, radix: 16)), device \(device)"
+                + (wasAutomountPoint ? ", mounted by the open)" : ")")
+        case .stillAutomount: return "autofs still, nothing mounted"
+        case .notMountPoint: return "not a mount point"
+        case .openFailed(let error, _): return "open failed: \(error)"
+        case .hung: return "the open did not return in time"
+        case .interrupted(let signal): return "interrupted by \(signalName(signal))"
+        case .probeDied(let ending): return "the check \(ending)"
+        }
+    }
 
     /// Opens `path` (O_RDONLY|O_DIRECTORY, following symlinks, so it is a real access that
     /// autofs sees) in a forked child and inspects the open directory there, so that a

@@ -12,7 +12,7 @@ set -euo pipefail
 shopt -s nullglob
 cd "$(dirname "$0")/../.."
 repo=$PWD
-build_dir=${BOOTHOLD_BUILD_DIR:-$repo/.build/release}
+build_dir=${BOOTHOLD_BUILD_DIR:-$repo/.build/embedded}
 work=$(mktemp -d)
 trap 'rm -rf -- "$work"' EXIT
 
@@ -26,7 +26,7 @@ check() {
     if output=$("$@" 2>&1); then pass "$name"; else fail "$name" "$output"; fi
 }
 
-[ -x "$build_dir/boothold" ] || { echo "no release build at $build_dir (run ./meson-install.sh --build-only)"; exit 1; }
+[ -x "$build_dir/boothold" ] || { echo "no Embedded build at $build_dir (run ./meson-install.sh --build-only)"; exit 1; }
 
 generatordir=$(pkg-config --variable=systemdsystemgeneratordir systemd)
 unitdir=$(pkg-config --variable=systemdsystemunitdir systemd)
@@ -103,10 +103,10 @@ no_swift_runtime() {
     local tool out
     for tool in "$libexec"/*; do
         out=$(ldd "$tool") || { echo "ldd $tool failed"; return 1; }
-        if grep -E 'libswift|libFoundation|libdispatch|libBlocksRuntime' <<< "$out"; then return 1; fi
+        if grep -E 'libswift|libFoundation|libdispatch|libBlocksRuntime|libstdc\+\+' <<< "$out"; then return 1; fi
     done
 }
-check "no installed executable needs a Swift runtime library (ldd)" no_swift_runtime
+check "no installed executable needs a Swift runtime library or libstdc++ (ldd)" no_swift_runtime
 small_and_stripped() {
     local size
     size=$(stat -c %s "$libexec/boothold-generator"); echo "size $size bytes"
@@ -349,10 +349,10 @@ check "a relative --prefix is an error" relative_prefix
 scratch_path_dry_run() {
     local output
     output=$("$repo/meson-install.sh" --dry-run --scratch-path "$work/scratch" --destdir "$work/scratch-dest") || return 1
-    grep -qF -- "--product boothold --scratch-path $work/scratch" <<< "$output" || { echo "$output"; return 1; }
+    grep -qF -- "build-embedded.sh --out $work/scratch/embedded" <<< "$output" || { echo "$output"; return 1; }
     [ ! -e "$work/scratch" ] && [ ! -e "$work/scratch-dest" ]
 }
-check "--scratch-path goes to swift build (dry run)" scratch_path_dry_run
+check "--scratch-path goes to build-embedded.sh (dry run)" scratch_path_dry_run
 relative_scratch_path() { ! "$repo/meson-install.sh" --build-only --dry-run --scratch-path build; }
 check "a relative --scratch-path is an error" relative_scratch_path
 

@@ -41,9 +41,18 @@ public enum FinalizeExitCode {
 }
 
 /// How the spawned command ended, as waitpid(2) reported it.
-public enum CommandTermination: Sendable, Equatable {
+public enum CommandTermination: Sendable, Equatable, CustomStringConvertible {
     case exited(status: Int32)
     case signaled(signal: Int32)
+
+    /// "exited with status 1", "killed by signal 9" (log text; Embedded Swift prints no
+    /// value that does not describe itself).
+    public var description: String {
+        switch self {
+        case .exited(let status): return "exited with status \(status)"
+        case .signaled(let signal): return "killed by signal \(signal)"
+        }
+    }
 }
 
 /// The pure decision after the command is gone: outcome and exit status.

@@ -9,9 +9,9 @@
 #
 # As Tests/deb/run.sh builds it: the files git knows of (tracked, and new ones not ignored) are
 # copied into a clean directory, and `dpkg-buildpackage -us -uc -b` runs there (debian/rules:
-# the project's release build and installer with Debian's paths). <key> hashes the names and
+# the project's Embedded build and installer with Debian's paths). <key> hashes the names and
 # contents of the files the package is built from (Package.swift, Sources/, debian/,
-# generator/, man/, units/, meson-install.sh, meson.build, meson_options.txt), so a change to
+# generator/, man/, units/, build-embedded.sh, meson-install.sh, meson.build, meson_options.txt), so a change to
 # the tests or the docs reuses the package. Beside the .deb: build.log, build-seconds, version.
 # Needs dpkg-dev, debhelper, scdoc, pkg-config and the Swift toolchain on PATH. Concurrent
 # callers wait on a lock; progress goes to stderr. Exit 0 done, 1 the build failed.
@@ -26,7 +26,7 @@ known_files() {
     done
 }
 package_key() {
-    known_files | grep -z -E '^(Package\.swift|Sources/|debian/|generator/|man/|units/|meson-install\.sh|meson\.build|meson_options\.txt)' \
+    known_files | grep -z -E '^(Package\.swift|Sources/|debian/|generator/|man/|units/|build-embedded\.sh|meson-install\.sh|meson\.build|meson_options\.txt)' \
         | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16
 }
 
