@@ -46,17 +46,22 @@ public enum UnitValue: Sendable, Equatable {
     }
 
     static func quoted(_ word: String, dollar: Bool) -> String {
-        var result = "\""
-        for c in word.unicodeScalars {
-            switch c {
-            case "\\": result += "\\\\"
-            case "\"": result += "\\\""
-            case "%": result += "%%"
-            case "$" where dollar: result += "$$"
-            default: result.unicodeScalars.append(c)
+        // By bytes: the four characters escaped are ASCII, and no byte of a longer UTF-8
+        // sequence is ASCII, so this is the same as going scalar by scalar, without building
+        // the string one scalar at a time.
+        var result: [UInt8] = [UInt8(ascii: "\"")]
+        result.reserveCapacity(word.utf8.count + 2)
+        for byte in word.utf8 {
+            switch byte {
+            case UInt8(ascii: "\\"): result += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case UInt8(ascii: "\""): result += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+            case UInt8(ascii: "%"): result += [UInt8(ascii: "%"), UInt8(ascii: "%")]
+            case UInt8(ascii: "$") where dollar: result += [UInt8(ascii: "$"), UInt8(ascii: "$")]
+            default: result.append(byte)
             }
         }
-        return result + "\""
+        result.append(UInt8(ascii: "\""))
+        return String(decoding: result, as: UTF8.self)
     }
 }
 

@@ -12,18 +12,21 @@ public enum UnitName {
         let components = path.split(separator: "/").filter { $0 != "." }
         guard !components.contains(".."), components.allSatisfy({ $0.utf8.count <= 255 }) else { return nil }
         guard !components.isEmpty else { return "-" }
-        var result = ""
+        // Built as bytes (every byte of the result is ASCII): appending Characters one by one
+        // was most of the generator's time for many profiles.
+        var result: [UInt8] = []
         let bytes = Array(components.joined(separator: "/").utf8)
+        result.reserveCapacity(bytes.count)
         for (index, byte) in bytes.enumerated() {
             if byte == UInt8(ascii: "/") {
-                result.append("-")
+                result.append(UInt8(ascii: "-"))
             } else if isPlain(byte), !(index == 0 && byte == UInt8(ascii: ".")) {
-                result.append(Character(Unicode.Scalar(byte)))
+                result.append(byte)
             } else {
-                result.append(hexEscape(byte))
+                appendHexEscape(byte, to: &result)
             }
         }
-        return result
+        return String(decoding: result, as: UTF8.self)
     }
 
     /// `"/boot", ".automount"` → `boot.automount`. Names that would reach 256 characters are
@@ -67,10 +70,18 @@ public enum UnitName {
         }
     }
 
-    private static func hexEscape(_ byte: UInt8) -> String { "\\x" + hexDigits(byte) }
+    /// `\xNN`, lower-case hex, as systemd's unit_name_escape() writes it.
+    static func appendHexEscape(_ byte: UInt8, to bytes: inout [UInt8]) {
+        let digits: StaticString = "0123456789abcdef"
+        bytes.append(UInt8(ascii: "\\"))
+        bytes.append(UInt8(ascii: "x"))
+        bytes.append(digits.utf8Start[Int(byte >> 4)])
+        bytes.append(digits.utf8Start[Int(byte & 0xf)])
+    }
 
     static func hexDigits(_ byte: UInt8) -> String {
-        let digits = Array("0123456789abcdef")
-        return String([digits[Int(byte >> 4)], digits[Int(byte & 0xf)]])
+        var bytes: [UInt8] = []
+        appendHexEscape(byte, to: &bytes)
+        return String(decoding: bytes.dropFirst(2), as: UTF8.self)
     }
 }
