@@ -21,9 +21,9 @@ if [ ${#missing[@]} -gt 0 ]; then
     $sudo apt-get install -y --no-install-recommends "${missing[@]}"
 fi
 
-echo "=== building"
-swift build --product boothold-generator 2>&1 | tail -1
-generator=$(swift build --show-bin-path)/boothold-generator
+echo "=== building (Embedded Swift, as installed)"
+./build-embedded.sh | tail -n 1
+generator=$PWD/.build/embedded/boothold-generator
 
 echo
 echo "=== this machine (profiles come from /usr/lib/boothold and /etc/boothold once installed)"
