@@ -22,7 +22,7 @@ if [ ${#need[@]} -gt 0 ]; then
     apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
-echo "=== release builds (--static-swift-stdlib): the standalone generator and the installed multi-call executable"
+echo "=== release builds (--static-swift-stdlib): the standalone generator and the multi-call executable"
 swift build -c release --static-swift-stdlib --product boothold-generator 2>&1 | tail -1
 swift build -c release --static-swift-stdlib --product boothold 2>&1 | tail -1
 products=$(swift build -c release --static-swift-stdlib --show-bin-path)
