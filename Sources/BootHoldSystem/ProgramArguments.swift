@@ -1,5 +1,5 @@
-/// argv as Swift strings. The executables start at C's `main` (`@_cdecl("main")`) in both build
-/// modes: Embedded Swift has no `CommandLine`, and one entry point serves both.
+/// argv as Swift strings, for the Embedded build's entry point (`@_cdecl("main")` in
+/// `boothold/Entry.swift`): Embedded Swift has no `CommandLine`.
 public func programArguments(
     _ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>
 ) -> [String] {

@@ -44,6 +44,12 @@ public enum MountPath {
     }
 
     static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value < 0x20 || scalar.value == 0x7F
+        scalar.value < 0x80 && isControl(UInt8(scalar.value))
+    }
+
+    /// A control character's byte in UTF-8 (below 0x20, or 0x7F); no byte of a longer UTF-8
+    /// sequence is one.
+    static func isControl(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == 0x7F
     }
 }

@@ -46,10 +46,11 @@ public enum UnitName {
     static func hashedLongName(_ name: String, type: String) -> String {
         // siphash24_string() hashes the terminating NUL too.
         let hash = SipHash24.hash(Array(name.utf8) + [0], key: longNameHashKey)
-        let hex = (0..<8).map { byteIndex -> String in
-            let byte = UInt8(truncatingIfNeeded: hash >> (8 * UInt64(byteIndex)))
-            return hexDigits(byte)
-        }.joined()
+        var hexBytes: [UInt8] = []
+        for byteIndex in 0..<8 {
+            appendHexDigits(UInt8(truncatingIfNeeded: hash >> (8 * UInt64(byteIndex))), to: &hexBytes)
+        }
+        let hex = String(decoding: hexBytes, as: UTF8.self)
         let keep = maximumLength - 1 - type.utf8.count - 16 - 2
         // Unit names are ASCII after escaping, so bytes and characters agree.
         return String(name.prefix(keep)) + "_" + hex + "." + type
@@ -72,16 +73,15 @@ public enum UnitName {
 
     /// `\xNN`, lower-case hex, as systemd's unit_name_escape() writes it.
     static func appendHexEscape(_ byte: UInt8, to bytes: inout [UInt8]) {
-        let digits: StaticString = "0123456789abcdef"
         bytes.append(UInt8(ascii: "\\"))
         bytes.append(UInt8(ascii: "x"))
-        bytes.append(digits.utf8Start[Int(byte >> 4)])
-        bytes.append(digits.utf8Start[Int(byte & 0xf)])
+        appendHexDigits(byte, to: &bytes)
     }
 
-    static func hexDigits(_ byte: UInt8) -> String {
-        var bytes: [UInt8] = []
-        appendHexEscape(byte, to: &bytes)
-        return String(decoding: bytes.dropFirst(2), as: UTF8.self)
+    /// The two lower-case hex digits of `byte`.
+    private static func appendHexDigits(_ byte: UInt8, to bytes: inout [UInt8]) {
+        let digits: StaticString = "0123456789abcdef"
+        bytes.append(digits.utf8Start[Int(byte >> 4)])
+        bytes.append(digits.utf8Start[Int(byte & 0xf)])
     }
 }

@@ -33,7 +33,6 @@
 
 /// The calling thread's errno (a macro in <errno.h>).
 static inline int cbh_errno(void) { return errno; }
-static inline void cbh_set_errno(int value) { errno = value; }
 
 /// openat(2) with its mode always passed (openat is variadic).
 static inline int cbh_openat(int dirfd, const char *path, int flags, mode_t mode) {

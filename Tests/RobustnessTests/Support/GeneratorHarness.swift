@@ -5,18 +5,19 @@ import Testing
 /// the Embedded build that is installed, build-embedded.sh's), else the SwiftPM build beside the
 /// running test bundle (`.build/<triple>/debug/`).
 enum Products {
-    static let directory: URL = ProcessInfo.processInfo.environment["BOOTHOLD_TEST_PRODUCTS"]
-        .map { URL(fileURLWithPath: $0) }
-        ?? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+    static let directory: URL = directory(from: "BOOTHOLD_TEST_PRODUCTS")
     static var generator: URL { directory.appendingPathComponent("boothold-generator") }
     /// A generator with the debug-only output fault hook (`BOOTHOLD_TEST_KILL_AFTER_WRITES`):
     /// `BOOTHOLD_TEST_HOOK_PRODUCTS` when set (run-all.sh: the Embedded build with DEBUG,
     /// `build-embedded.sh --debug`), else the SwiftPM debug build beside the test bundle.
     static var generatorWithFaultHook: URL {
-        ProcessInfo.processInfo.environment["BOOTHOLD_TEST_HOOK_PRODUCTS"]
-            .map { URL(fileURLWithPath: $0).appendingPathComponent("boothold-generator") }
+        directory(from: "BOOTHOLD_TEST_HOOK_PRODUCTS").appendingPathComponent("boothold-generator")
+    }
+
+    /// The directory `variable` names, else the one of the running test bundle.
+    private static func directory(from variable: String) -> URL {
+        ProcessInfo.processInfo.environment[variable].map { URL(fileURLWithPath: $0) }
             ?? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
-                .appendingPathComponent("boothold-generator")
     }
 }
 

@@ -1,0 +1,4 @@
+import CBootHold
+import FinalizeTool
+
+exit(FinalizeTool.main(CommandLine.arguments))

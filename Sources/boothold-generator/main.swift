@@ -1,0 +1,4 @@
+import CBootHold
+import GeneratorTool
+
+exit(GeneratorTool.main(CommandLine.arguments))

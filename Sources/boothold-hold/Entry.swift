@@ -1,9 +1,0 @@
-import CBootHold
-import HoldTool
-
-/// A tool on its own, for the SwiftPM build and its tests; what is installed is the
-/// multi-call `boothold` (build-embedded.sh).
-@main
-enum Entry {
-    static func main() { exit(HoldTool.main(CommandLine.arguments)) }
-}

@@ -1,0 +1,4 @@
+import CBootHold
+import HoldTool
+
+exit(HoldTool.main(CommandLine.arguments))
